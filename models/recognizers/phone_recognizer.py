@@ -1,0 +1,71 @@
+"""Phone numbers: `phonenumbers.PhoneNumberMatcher` (region BR, Leniency.VALID) plus patterns.
+
+The matcher finds numbers in every format the library knows (+55 with or without area code,
+0800, trunk-prefixed dialling, foreign numbers with +). The patterns add WhatsApp-style
+spellings the matcher misses, chiefly legacy 8-digit mobiles ("+55 85 8204-7737"), which
+`to_e164` validates by restoring the ninth digit. Texts with fewer than 8 digits are skipped
+without running either.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from phonenumbers import Leniency
+
+from models.recognizers.base import PiiSpan, Recognizer, count_digits
+from pipelines.privacy.phones import parse_valid
+
+_LEFT = r"(?<![\d+])(?<!\d[.,/-])"
+_RIGHT = r"(?!\d|[.,/-]\d)"
+_SEP = r"[ .-]?"
+_AREA_AND_NUMBER = rf"(?:\(\d{{2}}\)|\d{{2}}){_SEP}(?:9{_SEP})?\d{{4}}{_SEP}\d{{4}}"
+
+MIN_DIGITS = 8
+# CNJ unified lawsuit number NNNNNNN-DD.AAAA.J.TR.OOOO: never a phone
+_CNJ = re.compile(r"\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}")
+
+
+class PhoneRecognizer(Recognizer):
+    ENTITY = "PHONE"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        # +55 85 8204-7737, +55 (11) 9 1234-5678, 55 11 91234 5678
+        ("br_with_country_code", _LEFT + r"\+?55 ?" + _AREA_AND_NUMBER + _RIGHT, 0.6),
+        # (85) 8204-7737, 11 9 1234-5678, 85 8204 7737
+        ("br_with_area_code", _LEFT + _AREA_AND_NUMBER + _RIGHT, 0.5),
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "tel", "telefone", "fone", "cel", "celular", "whats", "whatsapp", "zap", "zapzap", "wpp",
+        "numero", "contato", "liga", "ligar", "ligue", "me chama", "ramal", "recado",
+    ]  # fmt: skip
+
+    def __init__(self, default_region: str = "BR") -> None:
+        super().__init__()
+        self.default_region = default_region
+        self._country_code = phonenumbers.country_code_for_region(default_region)
+
+    def prefilter(self, text: str) -> bool:
+        return count_digits(text) >= MIN_DIGITS
+
+    def validate(self, match_text: str) -> bool:
+        return parse_valid(match_text, self.default_region) is not None
+
+    def find(self, text: str) -> list[PiiSpan]:
+        spans: list[PiiSpan] = []
+        lawsuits = [c.span() for c in _CNJ.finditer(text)] if "." in text else []
+        for m in phonenumbers.PhoneNumberMatcher(
+            text, self.default_region, leniency=Leniency.VALID
+        ):
+            if m.number.country_code != self._country_code and "+" not in m.raw_string:
+                # "0021498-56.2024..." reads as 00 21 (carrier) + a German number: people write
+                # foreign numbers in chat with a plus, so a foreign hit without one is a look-alike
+                continue
+            spans.append(self.make_span(text, m.start, m.end, 0.7))
+        covered = [(s.start, s.end) for s in spans]
+        for span in super().find(text):
+            # the matcher already covers most pattern hits: keep only those it missed
+            if not any(span.start < e and span.end > s for s, e in covered):
+                spans.append(span)
+        return [s for s in spans if not any(s.start < e and s.end > b for b, e in lawsuits)]

@@ -1,0 +1,99 @@
+"""Silver: typed, UTC, pseudonymized, redacted and de-duplicated messages and calls."""
+
+import dagster as dg
+import polars as pl
+
+from pipelines.conform.calls import SILVER_CALLS_SCHEMA, conform_calls
+from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA, conform_messages
+from pipelines.conform.participants import build_participants
+from pipelines.defs.ingestion.assets import CALLS, WHATSAPP
+from pipelines.defs.partitions import daily, date_span
+from pipelines.defs.resources import FirmResource, LakehouseResource, in_dates
+
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+def bronze_rows(lakehouse: LakehouseResource, table: str, first: str, last: str) -> pl.DataFrame:
+    if not lakehouse.exists(table):
+        return pl.DataFrame()
+    return lakehouse.scan(table).filter(in_dates(first, last)).collect()
+
+
+@dg.asset(
+    key_prefix="silver",
+    name="messages",
+    group_name="silver",
+    deps=[WHATSAPP],
+    partitions_def=daily,
+    backfill_policy=SINGLE_RUN,
+    kinds={"delta", "polars"},
+)
+def silver_messages(
+    context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
+) -> dg.MaterializeResult:
+    """WhatsApp messages: UTC times, pseudonymous parties, PII in text replaced by typed
+    placeholders, deleted/edited flagged, the same message from two exports kept once."""
+    first, last = date_span(context)
+    bronze = bronze_rows(lakehouse, "bronze.whatsapp_messages", first, last)
+    silver = conform_messages(bronze, firm.directory(), firm.privacy(), firm.timezone)
+    written = lakehouse.replace_dates(silver, "silver.messages", first, last)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": written,
+            "bronze_rows": bronze.height,
+            "duplicates_dropped": bronze.height - written,
+            "first_date": first,
+            "last_date": last,
+        }
+    )
+
+
+@dg.asset(
+    key_prefix="silver",
+    name="calls",
+    group_name="silver",
+    deps=[CALLS],
+    partitions_def=daily,
+    backfill_policy=SINGLE_RUN,
+    kinds={"delta", "polars"},
+)
+def silver_calls(
+    context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
+) -> dg.MaterializeResult:
+    """Calls: UTC times, direction, pseudonymous employee and counterpart, disposition."""
+    first, last = date_span(context)
+    bronze = bronze_rows(lakehouse, "bronze.call_records", first, last)
+    silver = conform_calls(bronze, firm.directory(), firm.privacy(), firm.timezone)
+    written = lakehouse.replace_dates(silver, "silver.calls", first, last)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": written,
+            "bronze_rows": bronze.height,
+            "first_date": first,
+            "last_date": last,
+        }
+    )
+
+
+@dg.asset(
+    key_prefix="silver",
+    name="participants",
+    group_name="silver",
+    deps=[silver_messages, silver_calls],
+    kinds={"delta", "polars"},
+)
+def silver_participants(lakehouse: LakehouseResource, firm: FirmResource) -> dg.MaterializeResult:
+    """Everyone in the directory or seen in messages and calls, by pseudonym, with role and team."""
+    participants = build_participants(
+        firm.directory(),
+        firm.pseudonymizer(),
+        lakehouse.scan_or_empty("silver.messages", SILVER_MESSAGES_SCHEMA),
+        lakehouse.scan_or_empty("silver.calls", SILVER_CALLS_SCHEMA),
+    )
+    written = lakehouse.overwrite(participants, "silver.participants")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": written,
+            "in_directory": int(participants["in_directory"].sum()),
+        }
+    )

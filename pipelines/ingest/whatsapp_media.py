@@ -1,0 +1,206 @@
+"""What an export line says beyond its text: media, deleted, edited, polls, calls, system events.
+
+Markers are matched in Portuguese, English and Spanish as the apps write them (Android and iOS).
+Functions take text with invisible marks already removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (message_type, body, media_kind, attachment_name, is_deleted, is_edited)
+BodyInfo = tuple[str, str, str | None, str | None, bool, bool]
+
+_DELETED = frozenset({
+    "esta mensagem foi apagada", "você apagou esta mensagem", "mensagem apagada",
+    "apagou esta mensagem", "this message was deleted", "you deleted this message",
+    "se eliminó este mensaje", "eliminaste este mensaje", "este mensaje fue eliminado",
+    "mensaje eliminado",
+})
+_EDITED = frozenset({
+    "<mensagem editada>", "<esta mensagem foi editada>", "<this message was edited>",
+    "<message edited>", "<mensaje editado>", "<se editó este mensaje.>", "<se editó este mensaje>",
+})
+_HIDDEN_MEDIA = frozenset({
+    "<mídia oculta>", "<media omitted>", "<multimedia omitido>", "<archivo omitido>",
+    "<midia oculta>",
+})
+_OMITTED = {
+    "image omitted": "image", "imagem ocultada": "image", "imagem omitida": "image",
+    "imagen omitida": "image", "photo omitted": "image",
+    "video omitted": "video", "vídeo omitido": "video", "vídeo ocultado": "video",
+    "video omitido": "video",
+    "audio omitted": "audio", "áudio ocultado": "audio", "áudio omitido": "audio",
+    "audio omitido": "audio",
+    "sticker omitted": "sticker", "figurinha omitida": "sticker", "sticker omitido": "sticker",
+    "gif omitted": "gif", "gif omitido": "gif",
+    "document omitted": "document", "documento omitido": "document",
+    "documento ocultado": "document",
+    "contact card omitted": "contact", "cartão do contato omitido": "contact",
+    "cartão de contato omitido": "contact", "tarjeta de contacto omitida": "contact",
+}
+_OMITTED_LAST_WORDS = frozenset(p.rsplit(" ", 1)[1] for p in _OMITTED)
+_OMITTED_RE = re.compile(
+    r"(?P<pre>.*?)\s*(?P<phrase>" + "|".join(re.escape(p) for p in _OMITTED) + ")",
+    re.IGNORECASE,
+)
+_ANDROID_ATTACHED = re.compile(
+    r"(?P<name>.+?)(?: • [^()]*)? \((?:arquivo anexado|file attached|archivo adjunto"
+    r"|datei angehängt|fichier joint|file allegato)\)",
+    re.IGNORECASE,
+)
+_IOS_ATTACHED = re.compile(
+    r"<(?:anexado|attached|adjunto|anhang|pièce jointe|allegato): (?P<name>[^>\n]+)>",
+    re.IGNORECASE,
+)
+_LOCATION = (
+    "location:", "localização:", "localizacao:", "ubicación:", "live location shared",
+    "localização em tempo real", "ubicación en tiempo real",
+)
+_MISSED_CALL = (
+    "chamada de voz perdida", "chamada de vídeo perdida", "ligação de voz perdida",
+    "ligação de vídeo perdida", "chamada perdida", "chamada de voz em grupo perdida",
+    "chamada de vídeo em grupo perdida", "missed voice call", "missed video call",
+    "missed group voice call", "missed group video call", "llamada perdida",
+    "llamada de voz perdida", "videollamada perdida",
+)
+_POLL = frozenset({"poll:", "enquete:", "encuesta:"})
+
+_PREFIX_KINDS = {
+    "IMG": "image", "VID": "video", "AUD": "audio", "PTT": "audio", "STK": "sticker",
+    "DOC": "document", "PHOTO": "image", "VIDEO": "video", "AUDIO": "audio",
+    "STICKER": "sticker", "GIF": "gif",
+}
+_EXTENSION_KINDS = {
+    "jpg": "image", "jpeg": "image", "png": "image", "heic": "image", "bmp": "image",
+    "mp4": "video", "3gp": "video", "mov": "video", "avi": "video", "mkv": "video",
+    "opus": "audio", "ogg": "audio", "m4a": "audio", "mp3": "audio", "aac": "audio",
+    "amr": "audio", "wav": "audio", "webp": "sticker", "gif": "gif", "vcf": "contact",
+}
+_NAME_PREFIX = re.compile(r"(?:\d{8}-)?(?P<tag>[A-Z]+)-")
+
+
+def media_kind_from_name(name: str) -> str:
+    """Kind of an attachment from its file name (WhatsApp prefix first, then extension)."""
+    ext = name.rpartition(".")[2].casefold() if "." in name else ""
+    if ext == "vcf":
+        return "contact"
+    m = _NAME_PREFIX.match(name)
+    if m and m["tag"] in _PREFIX_KINDS:
+        return _PREFIX_KINDS[m["tag"]]
+    return _EXTENSION_KINDS.get(ext, "document")
+
+
+def _strip_edited(body: str) -> tuple[str, bool]:
+    if body.endswith(">"):
+        start = body.rfind("<")
+        if start >= 0 and body[start:].casefold() in _EDITED:
+            return body[:start].rstrip(), True
+    return body, False
+
+
+def _caption(parts: list[str]) -> str:
+    return "\n".join(parts).strip()
+
+
+# Cheap screens: a body that passes none of them is plain text (the common case, kept fast).
+_SPECIAL_HEADS = frozenset(p[:4] for p in (*_LOCATION, *_MISSED_CALL, *_POLL))
+_SPECIAL_TAILS = frozenset(p.rsplit(" ", 1)[-1] for p in _DELETED) | _OMITTED_LAST_WORDS
+
+
+def _maybe_special(body: str) -> bool:
+    first = body.partition("\n")[0]
+    return (
+        body.endswith(">")
+        or "<" in first
+        or first.endswith(")")
+        or first.lstrip()[:4].casefold() in _SPECIAL_HEADS
+        or first.rpartition(" ")[2].rstrip(". ").casefold() in _SPECIAL_TAILS
+    )
+
+
+def classify_message(body: str) -> BodyInfo:
+    """Classify the body of a line that has a sender."""
+    if not _maybe_special(body):
+        return "text", body, None, None, False, False
+    body, edited = _strip_edited(body)
+    first, _, rest = body.partition("\n")
+    low = first.strip().casefold()
+    if low.rstrip(".") in _DELETED and not rest.strip():
+        return "deleted", "", None, None, True, edited
+    if low in _HIDDEN_MEDIA:
+        return "media", rest.strip(), "media", None, False, edited
+    tail = rest.split("\n") if rest else []
+    if "<" in first:
+        m = _IOS_ATTACHED.search(first)
+        if m:
+            name = m["name"].strip()
+            caption = _caption([first[m.end():].strip(), *tail])
+            return "media", caption, media_kind_from_name(name), name, False, edited
+    if first.endswith(")"):
+        m = _ANDROID_ATTACHED.fullmatch(first.strip())
+        if m:
+            name = m["name"].strip()
+            return "media", _caption(tail), media_kind_from_name(name), name, False, edited
+    if low.rpartition(" ")[2] in _OMITTED_LAST_WORDS:
+        m = _OMITTED_RE.fullmatch(first.strip())
+        if m:
+            kind = _OMITTED[m["phrase"].casefold()]
+            name = None
+            if kind == "document":
+                name = m["pre"].split(" • ")[0].strip() or None
+            return "media", _caption(tail), kind, name, False, edited
+    if low.startswith(_LOCATION):
+        return "media", body.strip(), "location", None, False, edited
+    if low.startswith(_MISSED_CALL):
+        return "call", body.strip(), None, None, False, edited
+    if low in _POLL:
+        return "poll", body, None, None, False, edited
+    return "text", body, None, None, False, edited
+
+
+_SYSTEM_EVENTS = [
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("encryption_notice", r"criptografia de ponta a ponta|end-to-end encrypt"
+         r"|cifrad[oa]s? de extremo a extremo"),
+        ("business_notice", r"serviço seguro da meta|secure service from meta"
+         r"|servicio seguro de meta|conta comercial|business account|cuenta comercial"),
+        ("security_code_changed", r"código de segurança|security code|código de seguridad"),
+        ("disappearing_messages", r"mensagens temporárias|disappearing messages"
+         r"|mensajes temporales"),
+        ("number_changed", r"mudou (?:o número|de número|para \+)|trocou de número"
+         r"|changed their phone number|changed to \+|cambió su número|cambió a \+"),
+        ("group_created", r"criou (?:o )?grupo|created (?:the )?group|creó el grupo"),
+        ("group_renamed", r"(?:mudou|alterou) o (?:nome|assunto)|changed the (?:subject|group name)"
+         r"|changed this group's name|cambió el (?:asunto|nombre)"),
+        ("group_description_changed", r"descrição do grupo|group description"
+         r"|descripción del grupo"),
+        ("group_icon_changed", r"(?:imagem|ícone|foto) (?:do|deste) grupo|group's icon"
+         r"|group icon|ícono del grupo|imagen del grupo"),
+        ("joined_via_link", r"link de convite|invite link|enlace de invitación"),
+        ("member_left", r"\bsaiu\b|\bleft\b|\bsalió\b"),
+        ("member_removed", r"\bremoveu\b|\bremoved\b|\beliminó\b"),
+        ("member_added", r"\badicionou\b|\badded\b|\bañadió\b|adicionad[oa]|\bentrou\b"
+         r"|\bjoined\b|se unió"),
+        ("admin_changed", r"\badmin"),
+        ("contact_blocked", r"bloqueou|blocked this contact|bloqueaste"),
+        ("message_pinned", r"\bfixou\b|\bpinned\b|\bfijó\b"),
+    )
+]
+
+
+def missed_call(text: str) -> bool:
+    """True for a missed voice/video call notice."""
+    return text.strip().casefold().startswith(_MISSED_CALL)
+
+
+def system_event(text: str) -> str | None:
+    """Name of the system event a line announces, or None when the wording is unknown."""
+    low = text.casefold()
+    if low.strip().startswith(_MISSED_CALL):
+        return "missed_call"
+    for name, pattern in _SYSTEM_EVENTS:
+        if pattern.search(low):
+            return name
+    return None

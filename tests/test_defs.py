@@ -1,0 +1,37 @@
+"""The Dagster code location loads, with every table as an asset and a check on each."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.summary import TABLES
+
+
+def test_code_location_loads_every_table_with_a_check():
+    repo = defs.get_repository_def()
+    graph = repo.asset_graph
+    keys = {key.to_user_string().replace("/", ".") for key in graph.get_all_asset_keys()}
+    assert keys == set(TABLES)
+    checked = {key.asset_key.to_user_string().replace("/", ".") for key in graph.asset_check_keys}
+    assert checked == set(TABLES)
+
+
+def test_silver_and_gold_are_daily_partitioned_with_groups():
+    graph = defs.get_repository_def().asset_graph
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        layer = key.path[0]
+        assert node.group_name == layer
+        daily = isinstance(node.partitions_def, dg.DailyPartitionsDefinition)
+        assert daily == (layer in ("silver", "gold") and key.path[1] != "participants")
+
+
+def test_bronze_and_silver_checks_are_blocking():
+    for check in defs.get_repository_def().asset_graph.asset_check_keys:
+        spec = defs.get_repository_def().asset_graph.get_check_spec(check)
+        if (
+            check.asset_key.path[0] in ("bronze", "silver")
+            and check.asset_key.path[1] != "participants"
+        ):
+            assert spec.blocking, check
