@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines.definitions import defs
@@ -35,3 +40,17 @@ def test_bronze_and_silver_checks_are_blocking():
             and check.asset_key.path[1] != "participants"
         ):
             assert spec.blocking, check
+
+
+def test_dagster_validates_the_workspace(tmp_path):
+    """What `dagster dev -w workspace.yaml` loads, checked by Dagster's own validator."""
+    repo = Path(__file__).resolve().parents[1]
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
+         "-w", "workspace.yaml"],
+        cwd=repo, env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "All code locations passed validation" in done.stdout + done.stderr

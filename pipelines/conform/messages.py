@@ -115,6 +115,7 @@ def conform_messages(
             "is_deleted",
             "is_edited",
             "date_order_ambiguous",
+            "file_sha256",
         )
         .with_columns(
             pl.Series("text_redacted", redacted_text, dtype=pl.Utf8),
@@ -125,10 +126,13 @@ def conform_messages(
         .with_columns(utc_offset_minutes=utc_offset_minutes("event_local", "sent_at"))
     )
 
-    # One id per message across re-exports: same chat, time, sender and content.
+    # One id per message across re-exports: same chat, time, sender and content (the n-th such
+    # message within its export, so two identical "ok" in one minute stay two messages).
     content = [keyed_id(privacy.key, "B", b) for b in body]
     silver = silver.with_columns(pl.Series("_content", content)).with_columns(
-        _occurrence=pl.int_range(pl.len()).over("chat_id", "sent_at", "sender_token", "_content")
+        _occurrence=pl.int_range(pl.len()).over(
+            "file_sha256", "chat_id", "sent_at", "sender_token", "_content"
+        )
     )
     ids = [
         keyed_id(privacy.key, "M", chat, sent, sender, body_id, n)

@@ -74,28 +74,23 @@ class Family:
 
 def infer_family(lines: list[str], limit: int = CANDIDATE_LINES) -> Family | None:
     """Vote over the first ``limit`` lines that look like a header; None when none does."""
-    votes: Counter[Family] = Counter()
-    seen = 0
+    votes: Counter[tuple[bool, str, bool, bool, bool, bool]] = Counter()
     match = _GENERIC.match
+    seen = 0
     for line in lines:
         m = match(line)
         if m is None:
             continue
-        fam = Family(
-            bracket=m["open"] is not None,
-            sep=m["sep"],
-            comma=m["comma"] is not None,
-            seconds=m["sec"] is not None,
-            clock12=m["ampm"] is not None,
-            year_first=len(m["d1"]) == 4,
-        )
-        votes[fam] += 1
+        bracket, d1, sep, comma, sec, ampm = m.groups()  # groups in _GENERIC order
+        votes[(bracket is not None, sep, comma is not None, sec is not None,
+               ampm is not None, len(d1) == 4)] += 1
         seen += 1
         if seen >= limit:
             break
     if not votes:
         return None
-    return votes.most_common(1)[0][0]  # ties: the family seen first
+    bracket, sep, comma, seconds, clock12, year_first = votes.most_common(1)[0][0]
+    return Family(bracket, sep, comma, seconds, clock12, year_first)  # ties: the first seen
 
 
 def _key(fields: tuple[int, int, int], order: str) -> tuple[int, int, int]:
@@ -128,14 +123,29 @@ def _implausibility(dates: list[tuple[int, int, int]], order: str) -> tuple[int,
     return backward, span
 
 
+def usual_order(family: Family, date_text: str, time_text: str) -> str | None:
+    """The day/month order of the locales that write this line start, when they agree."""
+    year_digits = len(date_text.rsplit(family.sep, 1)[-1])
+    if family.sep == ".":
+        return "DMY"  # de, ru, pl, ...: dotted dates never put the month first
+    if family.clock12:
+        # "a. m." (es, pt) reads day first; en-US writes "1:55 PM" with two-digit years
+        if "." in time_text:
+            return "DMY"
+        return "MDY" if year_digits == 2 else None
+    # 24-hour slashes with four-digit years: pt-BR, en-GB, es (en-US exports use two digits)
+    return "DMY" if year_digits == 4 else None
+
+
 def decide_date_order(
-    family: Family, date_texts: list[str]
+    family: Family, date_texts: list[str], time_text: str = ""
 ) -> tuple[str, bool]:
     """Return ``(order, ambiguous)`` from the dates of all header lines, in file order.
 
-    Year first means YMD. Otherwise a first field above 12 means DMY, a second one MDY; with no
-    such field (or both), the order giving the fewest backward steps and then the shortest span
-    wins and the result is marked ambiguous.
+    Year first means YMD. Otherwise a first field above 12 means DMY, a second one MDY. With no
+    such field (or both), the decision is marked ambiguous and taken from, in turn: the fewest
+    backward steps in time, the order usual for the line start (``time_text`` is one header's
+    time as written), the shortest span in days, and finally DMY.
     """
     if family.year_first:
         return "YMD", False
@@ -159,9 +169,13 @@ def decide_date_order(
         return "MDY", False
     if day_first != month_first:
         return ("DMY" if day_first > month_first else "MDY"), True
-    dmy = _implausibility(sequence, "DMY")
-    mdy = _implausibility(sequence, "MDY")
-    if dmy != mdy:
-        return ("DMY" if dmy < mdy else "MDY"), True
-    # No evidence at all: en-US style (12-hour clock with slashes) reads month first.
-    return ("MDY" if family.clock12 and family.sep == "/" else "DMY"), True
+    dmy_back, dmy_span = _implausibility(sequence, "DMY")
+    mdy_back, mdy_span = _implausibility(sequence, "MDY")
+    if dmy_back != mdy_back:
+        return ("DMY" if dmy_back < mdy_back else "MDY"), True
+    usual = usual_order(family, date_texts[0], time_text) if date_texts else None
+    if usual is not None:
+        return usual, True
+    if dmy_span != mdy_span:
+        return ("DMY" if dmy_span < mdy_span else "MDY"), True
+    return "DMY", True

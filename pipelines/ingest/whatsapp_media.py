@@ -1,6 +1,7 @@
 """What an export line says beyond its text: media, deleted, edited, polls, calls, system events.
 
-Markers are matched in Portuguese, English and Spanish as the apps write them (Android and iOS).
+Markers are matched in Portuguese, English, Spanish and German as the apps write them (Android
+and iOS).
 Functions take text with invisible marks already removed.
 """
 
@@ -15,15 +16,16 @@ _DELETED = frozenset({
     "esta mensagem foi apagada", "você apagou esta mensagem", "mensagem apagada",
     "apagou esta mensagem", "this message was deleted", "you deleted this message",
     "se eliminó este mensaje", "eliminaste este mensaje", "este mensaje fue eliminado",
-    "mensaje eliminado",
+    "mensaje eliminado", "diese nachricht wurde gelöscht", "du hast diese nachricht gelöscht",
 })
 _EDITED = frozenset({
     "<mensagem editada>", "<esta mensagem foi editada>", "<this message was edited>",
     "<message edited>", "<mensaje editado>", "<se editó este mensaje.>", "<se editó este mensaje>",
+    "<diese nachricht wurde bearbeitet>",
 })
 _HIDDEN_MEDIA = frozenset({
     "<mídia oculta>", "<media omitted>", "<multimedia omitido>", "<archivo omitido>",
-    "<midia oculta>",
+    "<midia oculta>", "<medien ausgeschlossen>",
 })
 _OMITTED = {
     "image omitted": "image", "imagem ocultada": "image", "imagem omitida": "image",
@@ -38,6 +40,9 @@ _OMITTED = {
     "documento ocultado": "document",
     "contact card omitted": "contact", "cartão do contato omitido": "contact",
     "cartão de contato omitido": "contact", "tarjeta de contacto omitida": "contact",
+    "bild weggelassen": "image", "video weggelassen": "video", "audio weggelassen": "audio",
+    "sticker weggelassen": "sticker", "gif weggelassen": "gif",
+    "dokument weggelassen": "document", "kontaktkarte weggelassen": "contact",
 }
 _OMITTED_LAST_WORDS = frozenset(p.rsplit(" ", 1)[1] for p in _OMITTED)
 _OMITTED_RE = re.compile(
@@ -55,16 +60,17 @@ _IOS_ATTACHED = re.compile(
 )
 _LOCATION = (
     "location:", "localização:", "localizacao:", "ubicación:", "live location shared",
-    "localização em tempo real", "ubicación en tiempo real",
+    "localização em tempo real", "ubicación en tiempo real", "standort:", "live-standort",
 )
 _MISSED_CALL = (
     "chamada de voz perdida", "chamada de vídeo perdida", "ligação de voz perdida",
     "ligação de vídeo perdida", "chamada perdida", "chamada de voz em grupo perdida",
     "chamada de vídeo em grupo perdida", "missed voice call", "missed video call",
     "missed group voice call", "missed group video call", "llamada perdida",
-    "llamada de voz perdida", "videollamada perdida",
+    "llamada de voz perdida", "videollamada perdida", "verpasster sprachanruf",
+    "verpasster videoanruf",
 )
-_POLL = frozenset({"poll:", "enquete:", "encuesta:"})
+_POLL = frozenset({"poll:", "enquete:", "encuesta:", "umfrage:"})
 
 _PREFIX_KINDS = {
     "IMG": "image", "VID": "video", "AUD": "audio", "PTT": "audio", "STK": "sticker",
@@ -162,27 +168,30 @@ def classify_message(body: str) -> BodyInfo:
 _SYSTEM_EVENTS = [
     (name, re.compile(pattern))
     for name, pattern in (
-        ("encryption_notice", r"criptografia de ponta a ponta|end-to-end encrypt"
-         r"|cifrad[oa]s? de extremo a extremo"),
+        ("encryption_notice", r"criptografia de ponta[- ]a[- ]ponta|end-to-end encrypt"
+         r"|cifrad[oa]s? de extremo a extremo|ende-zu-ende-verschlüsselt"),
         ("business_notice", r"serviço seguro da meta|secure service from meta"
          r"|servicio seguro de meta|conta comercial|business account|cuenta comercial"),
-        ("security_code_changed", r"código de segurança|security code|código de seguridad"),
+        ("security_code_changed", r"código de segurança|security code|código de seguridad"
+         r"|sicherheitsnummer|sicherheitscode"),
         ("disappearing_messages", r"mensagens temporárias|disappearing messages"
-         r"|mensajes temporales"),
+         r"|mensajes temporales|selbstlöschende nachrichten"),
         ("number_changed", r"mudou (?:o número|de número|para \+)|trocou de número"
-         r"|changed their phone number|changed to \+|cambió su número|cambió a \+"),
-        ("group_created", r"criou (?:o )?grupo|created (?:the )?group|creó el grupo"),
+         r"|changed their phone number|changed to \+|cambió su número|cambió a \+"
+         r"|telefonnummer geändert|hat zu \+"),
+        ("group_created", r"criou (?:o )?grupo|created (?:the )?group|creó el grupo"
+         r"|hat die gruppe .* erstellt"),
         ("group_renamed", r"(?:mudou|alterou) o (?:nome|assunto)|changed the (?:subject|group name)"
-         r"|changed this group's name|cambió el (?:asunto|nombre)"),
+         r"|changed this group's name|cambió el (?:asunto|nombre)|betreff|gruppennamen"),
         ("group_description_changed", r"descrição do grupo|group description"
-         r"|descripción del grupo"),
+         r"|descripción del grupo|gruppenbeschreibung"),
         ("group_icon_changed", r"(?:imagem|ícone|foto) (?:do|deste) grupo|group's icon"
-         r"|group icon|ícono del grupo|imagen del grupo"),
-        ("joined_via_link", r"link de convite|invite link|enlace de invitación"),
-        ("member_left", r"\bsaiu\b|\bleft\b|\bsalió\b"),
-        ("member_removed", r"\bremoveu\b|\bremoved\b|\beliminó\b"),
+         r"|group icon|ícono del grupo|imagen del grupo|gruppenbild"),
+        ("joined_via_link", r"link de convite|invite link|enlace de invitación|einladungslink"),
+        ("member_left", r"\bsaiu\b|\bleft\b|\bsalió\b|\bverlassen\b"),
+        ("member_removed", r"\bremoveu\b|\bremoved\b|\beliminó\b|\bentfernt\b"),
         ("member_added", r"\badicionou\b|\badded\b|\bañadió\b|adicionad[oa]|\bentrou\b"
-         r"|\bjoined\b|se unió"),
+         r"|\bjoined\b|se unió|hinzugefügt"),
         ("admin_changed", r"\badmin"),
         ("contact_blocked", r"bloqueou|blocked this contact|bloqueaste"),
         ("message_pinned", r"\bfixou\b|\bpinned\b|\bfijó\b"),

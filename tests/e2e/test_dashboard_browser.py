@@ -98,8 +98,11 @@ def dashboard_url(tmp_path, gold) -> Iterator[str]:
 @pytest.fixture
 def browser_page():
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's browser with "
-                    "`apt-get install -y chromium` (Playwright cannot download browsers here)")
+        message = (f"{CHROMIUM} not found: `make browser` installs Debian's chromium "
+                   "(Playwright cannot download browsers here)")
+        if os.environ.get("VIGIA_SKIP_BROWSER") == "1":
+            pytest.skip(message)
+        pytest.fail(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

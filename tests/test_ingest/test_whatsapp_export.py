@@ -134,30 +134,30 @@ def test_clock_and_date_variants(header, expected):
 
 
 @pytest.mark.parametrize(
-    ("dates", "order", "ambiguous"),
+    ("dates", "time", "order", "ambiguous"),
     [
-        (["13/01/2025", "14/01/2025"], "DMY", False),  # first field > 12
-        (["01/13/2025", "01/14/2025"], "MDY", False),  # second field > 12
-        (["01/02/2025", "01/03/2025", "13/03/2025"], "DMY", False),  # settled by one line
-        # no field above 12: the order with forward steps of days beats months
-        (["01/02/2025", "02/02/2025", "03/02/2025"], "DMY", True),
-        (["02/01/2025", "02/02/2025", "02/03/2025"], "MDY", True),
-        # backward steps under DMY (1 Mar -> 2 Jan), none under MDY (Jan 3 -> Feb 1)
-        (["01/03/2025", "02/01/2025"], "MDY", True),
-        (["05/05/2025"], "DMY", True),  # nothing to go on: 24-hour exports default to DMY
+        (["13/01/2025", "14/01/2025"], "10:00", "DMY", False),  # first field > 12
+        (["01/13/2025", "01/14/2025"], "10:00", "MDY", False),  # second field > 12
+        (["01/02/2025", "01/03/2025", "13/03/2025"], "10:00", "DMY", False),  # one line settles
+        # no field above 12 -> ambiguous; backward steps in time decide first:
+        # DMY reads 1 Mar -> 2 Jan (backwards), MDY reads Jan 3 -> Feb 1
+        (["01/03/2025", "02/01/2025"], "10:00", "MDY", True),
+        # then the order usual for the line start: 4-digit years with slashes are pt-BR/en-GB
+        (["11/09/2026", "11/11/2026"], "10:00", "DMY", True),
+        (["01.02.25", "01.03.25"], "10:00", "DMY", True),  # dotted dates
+        (["01/02/25", "01/03/25"], "9:00 AM", "MDY", True),  # en-US
+        (["01/02/25", "01/03/25"], "9:00 a. m.", "DMY", True),  # es
+        # then the shorter span: steps of days beat steps of months
+        (["01/02/25", "02/02/25", "03/02/25"], "10:00", "DMY", True),
+        (["02/01/25", "02/02/25", "02/03/25"], "10:00", "MDY", True),
+        (["05/05/25"], "10:00", "DMY", True),  # nothing to go on at all
     ],
 )
-def test_date_order_from_the_whole_file(dates, order, ambiguous):
-    text = "".join(f"{d} 10:00 - Ana Souza: oi\n" for d in dates)
+def test_date_order_from_the_whole_file(dates, time, order, ambiguous):
+    text = "".join(f"{d}, {time} - Ana Souza: oi\n" for d in dates)
     parsed = parse_export(text)
     assert (parsed.date_order, parsed.date_order_ambiguous) == (order, ambiguous)
     assert len(parsed.messages) == len(dates)
-
-
-def test_twelve_hour_slash_dates_without_evidence_default_to_month_first():
-    parsed = parse_export("5/6/25, 9:00 AM - Ana Souza: hi\n")
-    assert (parsed.date_order, parsed.date_order_ambiguous) == ("MDY", True)
-    assert parsed.messages[0].timestamp == datetime(2025, 5, 6, 9, 0)
 
 
 @pytest.mark.parametrize(

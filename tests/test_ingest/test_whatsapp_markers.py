@@ -52,6 +52,13 @@ def one(text: str):
          "localização: https://maps.google.com/?q=-23.56,-46.65"),
         (f"{LRM}Location: https://maps.google.com/?q=-23.56,-46.65", "location", None,
          "Location: https://maps.google.com/?q=-23.56,-46.65"),
+        ("<Medien ausgeschlossen>", "media", None, ""),
+        ("<Multimedia omitido>", "media", None, ""),
+        ("DOC-20251028-WA0005.pdf • 2 Seiten (Datei angehängt)", "document",
+         "DOC-20251028-WA0005.pdf", ""),
+        (f"{LRM}Bild weggelassen", "image", None, ""),
+        (f"{LRM}<Anhang: 00000017-VIDEO-2025-10-28-14-02-11.mp4>", "video",
+         "00000017-VIDEO-2025-10-28-14-02-11.mp4", ""),
     ],
 )
 def test_media_markers(body, media_kind, attachment, caption):
@@ -87,6 +94,7 @@ def test_text_that_mentions_markers_stays_text(body):
         "Esta mensagem foi apagada", "Você apagou esta mensagem", "Mensagem apagada",
         "Apagou esta mensagem.", "This message was deleted", "This message was deleted.",
         "You deleted this message.", f"{LRM}Se eliminó este mensaje.",
+        "Diese Nachricht wurde gelöscht.", "Du hast diese Nachricht gelöscht.",
     ],
 )
 def test_deleted_messages(body):
@@ -109,6 +117,8 @@ def test_not_deleted(body):
         ("Combinado às 14h <Mensagem editada>", True, "Combinado às 14h"),
         (f"Combinado{LRM} <Esta mensagem foi editada>", True, "Combinado"),
         ("See you <This message was edited>", True, "See you"),
+        ("Hasta luego <Se editó este mensaje.>", True, "Hasta luego"),
+        ("Alles klar <Diese Nachricht wurde bearbeitet>", True, "Alles klar"),
         ("linha 1\nlinha 2 <Mensagem editada>", True, "linha 1\nlinha 2"),
         ("<Mensagem editada> foi o que apareceu", False, "<Mensagem editada> foi o que apareceu"),
         ("Use <b>negrito</b>", False, "Use <b>negrito</b>"),
@@ -126,6 +136,9 @@ def test_edited_messages(body, edited, clean):
          "encryption_notice"),
         ("Messages to this group are now secured with end-to-end encryption.",
          "encryption_notice"),
+        ("As mensagens e as chamadas são protegidas com a criptografia de ponta-a-ponta.",
+         "encryption_notice"),
+        ("Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.", "encryption_notice"),
         ("Esta empresa usa um serviço seguro da Meta para gerenciar esta conversa.",
          "business_notice"),
         ("This business uses a secure service from Meta to manage this chat.",
