@@ -203,20 +203,24 @@ def _records(
     dates: dict[str, _Triple | None] = {}
     times: dict[str, _Triple | None] = {}
     messages: list[ParsedMessage] = []
-    bounds = [*starts, len(lines)]
-    for k in range(len(starts)):
-        i, j = bounds[k], bounds[k + 1]
+    # groups: stamp, date, time, h, mi, then s (with seconds) and ap (12-hour clocks)
+    second_at = 5 if family.seconds else None
+    ampm_at = (6 if family.seconds else 5) if family.clock12 else None
+    for i, j in zip(starts, [*starts[1:], len(lines)], strict=True):
         m = heads[i]
         line = lines[i]
-        stamp, date_text, time_text, hour, minute, *extra = m.groups()  # type: ignore[union-attr]
+        groups = m.groups()  # type: ignore[union-attr]
+        stamp, date_text, time_text = groups[0], groups[1], groups[2]
         ymd = dates.get(date_text, _MISSING)
         if ymd is _MISSING:
             ymd = dates[date_text] = _ymd(date_text, sep, order)
         hms = times.get(time_text, _MISSING)
         if hms is _MISSING:
-            second = extra[0] if family.seconds else None
-            ampm = extra[-1] if family.clock12 else None
-            hms = times[time_text] = _hms(hour, minute, second, ampm)
+            hms = times[time_text] = _hms(
+                groups[3], groups[4],
+                None if second_at is None else groups[second_at],
+                None if ampm_at is None else groups[ampm_at],
+            )
         raw = line if j == i + 1 else "\n".join(lines[i:j])
         if ymd is None or hms is None:
             reason = f"{line_span(i + 1, j - i)}: {_INVALID_STAMP.format(order)}"

@@ -49,13 +49,13 @@ _OMITTED_RE = re.compile(
     r"(?P<pre>.*?)\s*(?P<phrase>" + "|".join(re.escape(p) for p in _OMITTED) + ")",
     re.IGNORECASE,
 )
-_ANDROID_ATTACHED = re.compile(
-    r"(?P<name>.+?)(?: • [^()]*)? \((?:arquivo anexado|file attached|archivo adjunto"
-    r"|datei angehängt|fichier joint|file allegato)\)",
-    re.IGNORECASE,
+_ATTACHED_SUFFIXES = (
+    " (arquivo anexado)", " (file attached)", " (archivo adjunto)", " (datei angehängt)",
+    " (fichier joint)", " (file allegato)",
 )
+_PAGES = re.compile(r" • \d+ \w+$")  # "DOC-….pdf • 3 páginas (arquivo anexado)"
 _IOS_ATTACHED = re.compile(
-    r"<(?:anexado|attached|adjunto|anhang|pièce jointe|allegato): (?P<name>[^>\n]+)>",
+    r"<(?:anexado|attached|adjunto|anhang|pièce jointe|allegato): (?P<name>[^<>\n]+)>",
     re.IGNORECASE,
 )
 _LOCATION = (
@@ -98,11 +98,24 @@ def media_kind_from_name(name: str) -> str:
 
 
 def _strip_edited(body: str) -> tuple[str, bool]:
-    if body.endswith(">"):
-        start = body.rfind("<")
-        if start >= 0 and body[start:].casefold() in _EDITED:
-            return body[:start].rstrip(), True
+    end = body.rstrip()
+    if end.endswith(">"):
+        start = end.rfind("<")
+        if start >= 0 and end[start:].casefold() in _EDITED:
+            return end[:start].rstrip(), True
     return body, False
+
+
+def _android_attachment(line: str) -> str | None:
+    """``IMG-….jpg (arquivo anexado)`` -> the file name; None for other lines."""
+    if not line.endswith(")"):
+        return None
+    for suffix in _ATTACHED_SUFFIXES:
+        if line[-len(suffix):].casefold() == suffix:
+            name = line[: -len(suffix)]
+            pages = _PAGES.search(name)
+            return (name[: pages.start()] if pages else name).strip() or None
+    return None
 
 
 def _caption(parts: list[str]) -> str:
@@ -115,13 +128,13 @@ _SPECIAL_TAILS = frozenset(p.rsplit(" ", 1)[-1] for p in _DELETED) | _OMITTED_LA
 
 
 def _maybe_special(body: str) -> bool:
-    first = body.partition("\n")[0]
+    first = body.partition("\n")[0].strip()
     return (
-        body.endswith(">")
+        body.rstrip().endswith(">")
         or "<" in first
         or first.endswith(")")
-        or first.lstrip()[:4].casefold() in _SPECIAL_HEADS
-        or first.rpartition(" ")[2].rstrip(". ").casefold() in _SPECIAL_TAILS
+        or first[:4].casefold() in _SPECIAL_HEADS
+        or first.rpartition(" ")[2].rstrip(".").casefold() in _SPECIAL_TAILS
     )
 
 
@@ -143,11 +156,9 @@ def classify_message(body: str) -> BodyInfo:
             name = m["name"].strip()
             caption = _caption([first[m.end():].strip(), *tail])
             return "media", caption, media_kind_from_name(name), name, False, edited
-    if first.endswith(")"):
-        m = _ANDROID_ATTACHED.fullmatch(first.strip())
-        if m:
-            name = m["name"].strip()
-            return "media", _caption(tail), media_kind_from_name(name), name, False, edited
+    name = _android_attachment(first.strip())
+    if name:
+        return "media", _caption(tail), media_kind_from_name(name), name, False, edited
     if low.rpartition(" ")[2] in _OMITTED_LAST_WORDS:
         m = _OMITTED_RE.fullmatch(first.strip())
         if m:
