@@ -119,6 +119,8 @@ def serve(port: int) -> int:
         str(ROOT / "dashboards/streamlit_app.py"),
         "--server.headless",
         "true",
+        "--server.address",
+        os.environ.get("VIGIA_SERVE_ADDRESS", "127.0.0.1"),
         "--server.port",
         str(port),
         "--browser.gatherUsageStats",

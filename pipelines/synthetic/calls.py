@@ -161,12 +161,20 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def write_master_csv(path: Path, rows: list[CallRow]) -> list[CallRow]:
-    """Write rows in hang-up order (as Asterisk does); return them in file order."""
+def write_master_csv(path: Path, rows: list[CallRow], *, torn_tail: bool = False) -> list[CallRow]:
+    """Write rows in hang-up order (as Asterisk does); return them in file order.
+
+    ``torn_tail`` ends the file with half a record and no newline, as a PBX that lost power
+    while writing leaves it: the pipeline must quarantine that line, not lose or guess it.
+    """
     ordered = sorted(rows, key=lambda r: (r.end, r.fields[16]))
     path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        ",".join(v if i in (12, 13) else _quote(v) for i, v in enumerate(r.fields))
+        for r in ordered
+    ]
     with path.open("w", encoding="utf-8", newline="") as f:
-        for r in ordered:
-            cells = [v if i in (12, 13) else _quote(v) for i, v in enumerate(r.fields)]
-            f.write(",".join(cells) + "\n")
+        f.writelines(line + "\n" for line in lines)
+        if torn_tail and lines:
+            f.write(lines[-1][: len(lines[-1]) // 2])
     return ordered

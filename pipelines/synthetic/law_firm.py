@@ -209,7 +209,9 @@ def generate(
     book = CallBook(rng("calls"), contacts, people, ContactRules(consents, dnc))
     calls = book.draw(first_day, days)
     calls += book.prospecting(staff, dnc, first_day, days, max(1, round(len(calls) * 0.002)))
-    calls = write_master_csv(landing / "calls" / "Master.csv", number_calls(rng("ids"), calls))
+    calls = write_master_csv(
+        landing / "calls" / "Master.csv", number_calls(rng("ids"), calls), torn_tail=True
+    )
     write_reference(landing / "reference", staff, people, consents, dnc, rng("reference"))
 
     truth_rows.sort(key=lambda r: (r[0], r[1]))
@@ -253,6 +255,7 @@ def generate(
         "system_lines": stats["system_lines"],
         "export_lines": stats["lines"],
         "calls": len(calls),
+        "torn_cdr_lines": 1 if calls else 0,
         "calls_flagged": dict(sorted(Counter(c.flag for c in calls if c.flag).items())),
         "seeded_cases": {
             "positive": len({r[4] for r in truth_rows if r[3] == "positive"}),

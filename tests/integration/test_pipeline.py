@@ -52,11 +52,7 @@ def test_runs_succeed_and_every_table_has_rows(firm):
     first, second = firm["runs"]
     assert first.success, first.failed_checks + first.failed_steps
     assert second.success, second.failed_checks + second.failed_steps
-    empty = [
-        name
-        for name, rows in firm["counts"][0].items()
-        if rows == 0 and name != "bronze.quarantine"
-    ]
+    empty = [name for name, rows in firm["counts"][0].items() if rows == 0]
     assert empty == []
 
 
@@ -141,3 +137,13 @@ def test_flagged_messages_name_their_rules(firm):
     assert scores.height > 0
     assert scores["rule_ids"].list.len().min() >= 1
     assert scores["score"].is_between(0, 1, closed="right").all()
+
+
+def test_the_torn_call_record_is_quarantined_with_a_reason(firm):
+    quarantine = lake.read_table("bronze.quarantine", firm["base"])
+    torn = quarantine.filter(pl.col("source_file") == "calls/Master.csv")
+    assert torn.height == 1
+    master = (firm["root"] / "landing" / "calls" / "Master.csv").read_text(encoding="utf-8")
+    assert torn["raw"].item() == master.split("\n")[-1]
+    assert torn["line_number"].item() == physical_lines(firm["root"] / "landing/calls/Master.csv")
+    assert torn["reason"].item()
