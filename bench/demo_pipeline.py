@@ -41,23 +41,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         started = time.perf_counter()
-        summary = generate(root, days=args.days, employees=args.employees, clients=args.clients,
-                           seed=7, end=date(2026, 11, 23))
+        summary = generate(
+            root,
+            days=args.days,
+            employees=args.employees,
+            clients=args.clients,
+            seed=7,
+            end=date(2026, 11, 23),
+        )
         stages["generate"] = time.perf_counter() - started
         settings = Settings(lakehouse_uri=str(root / "lakehouse"), landing_dir=root / "landing")
         defs = build_defs(settings)
         instance = _instance()
 
         started = time.perf_counter()
-        assert defs.resolve_job_def("ingest_landing").execute_in_process(
-            instance=instance, run_config=QUIET).success
+        assert (
+            defs.resolve_job_def("ingest_landing")
+            .execute_in_process(instance=instance, run_config=QUIET)
+            .success
+        )
         stages["bronze (parse + load)"] = time.perf_counter() - started
 
         first, last = (d.isoformat() for d in event_date_span(settings.lakehouse_uri))
         started = time.perf_counter()
-        assert defs.resolve_job_def("daily_pipeline").execute_in_process(
-            instance=instance, run_config=QUIET,
-            tags={RANGE_START: first, RANGE_END: last}).success
+        assert (
+            defs.resolve_job_def("daily_pipeline")
+            .execute_in_process(
+                instance=instance, run_config=QUIET, tags={RANGE_START: first, RANGE_END: last}
+            )
+            .success
+        )
         stages["silver + gold (all days, one run)"] = time.perf_counter() - started
         counts = table_counts(settings.lakehouse_uri)
         assert lake.table_exists("gold.contact_hours", settings.lakehouse_uri)
@@ -66,9 +79,14 @@ def main() -> None:
     total = sum(v for k, v in stages.items() if k != "generate")
     result = {
         "benchmark": "demo_pipeline",
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "input": {"messages": messages, "calls": counts["bronze.call_records"],
-                  "files": counts["bronze.ingest_manifest"], "generator": summary.get("messages")},
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "input": {
+            "messages": messages,
+            "calls": counts["bronze.call_records"],
+            "files": counts["bronze.ingest_manifest"],
+            "generator": summary.get("messages"),
+        },
         "seconds": {k: round(v, 2) for k, v in stages.items()},
         "landing_to_gold_seconds": round(total, 2),
         "messages_per_second": round(messages / total),

@@ -1,0 +1,29 @@
+"""vigia run: ingest new landing files and build silver and gold for every event date."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.commands import CliError
+from pipelines.settings import Settings
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("run", help="ingest new landing files, build silver and gold")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipelines.definitions import build_defs
+    from pipelines.runner import run_pipeline
+    from pipelines.summary import print_summary
+
+    settings = Settings.from_env()
+    if not settings.landing_dir.is_dir():
+        raise CliError(
+            f"landing folder {settings.landing_dir} does not exist; set "
+            "VIGIA_LANDING_DIR or run `vigia generate --out .` first"
+        )
+    result = run_pipeline(build_defs(settings), settings.lakehouse_uri)
+    print_summary(settings.lakehouse_uri, result)
+    return 0 if result.success else 1
