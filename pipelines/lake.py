@@ -17,7 +17,7 @@ from deltalake.exceptions import TableNotFoundError
 
 from pipelines.settings import Settings
 
-LAYERS = ("bronze", "silver", "gold", "audit")
+LAYERS = ("bronze", "silver", "gold", "audit", "vault")
 _S3_ENV = (
     "AWS_ENDPOINT_URL",
     "AWS_REGION",
