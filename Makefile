@@ -5,7 +5,7 @@ VENV := .venv
 PORT ?= 8501
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test test-fast lint browser clean dagster
+.PHONY: install demo test test-fast lint browser clean dagster ner-model
 
 install: $(VENV)/.synced
 
@@ -33,6 +33,10 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Rebuild the shipped NER model (models/ner/model) from LeNER-Br + generated chat (~16 min, 2 cores).
+ner-model: install
+	$(VENV)/bin/vigia train-ner
 
 dagster: install
 	$(VENV)/bin/dagster dev -w workspace.yaml

@@ -20,7 +20,7 @@ from pipelines import lake
 from pipelines.definitions import build_defs
 from pipelines.runner import QUIET, RANGE_END, RANGE_START, _instance, event_date_span
 from pipelines.settings import Settings
-from pipelines.summary import table_counts
+from pipelines.summary import asset_tables, table_counts
 from pipelines.synthetic.law_firm import generate
 
 RESULTS = Path(__file__).parent / "results"
@@ -72,7 +72,7 @@ def main() -> None:
             .success
         )
         stages["silver + gold (all days, one run)"] = time.perf_counter() - started
-        counts = table_counts(settings.lakehouse_uri)
+        counts = table_counts(asset_tables(defs), settings.lakehouse_uri)
         assert lake.table_exists("gold.contact_hours", settings.lakehouse_uri)
 
     messages = counts["bronze.whatsapp_messages"]

@@ -4,24 +4,44 @@
 recognizers and returns an `Analyzer`. `known_names` is either names from the directory, or a
 mapping name -> canonical identifier of that person (e.g. "tel:+5511912345678"), which
 `person_id` hands to redaction so a name in text gets the same pseudonym as the person's phone.
+
+Overlapping spans are merged by registry `priority` (higher wins; default 0), then score, then
+length. `analyze_many` analyzes each distinct text of a batch once and lets each recognizer see
+the whole batch (its `analyze_many` if it has one, else `Recognizer.find_many`), so a spaCy
+model can run `nlp.pipe` over it.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from models.recognizers.base import PiiSpan, Recognizer, resolve_overlaps
+from models.recognizers.base import PiiSpan, Recognizer
 from pipelines.privacy.pseudonyms import fold_name
 
-__all__ = ["Analyzer", "PiiSpan", "RegistryError", "build_analyzer", "load_registry"]
+__all__ = [
+    "ENTITIES",
+    "Analyzer",
+    "PiiSpan",
+    "RegistryError",
+    "Slot",
+    "build_analyzer",
+    "load_labels",
+    "load_registry",
+]
 
 REGISTRY_PATH = Path(__file__).parent / "recognizers" / "registry.yaml"
-ENTITIES = frozenset({"CPF", "EMAIL", "PHONE", "PERSON"})
-_FIELDS = ("name", "class", "entity", "label", "enabled")
+ENTITIES = frozenset(
+    {
+        "PERSON", "LOCATION", "ORGANIZATION", "PHONE", "EMAIL", "CPF", "CNPJ", "RG", "OAB",
+        "CNJ_PROCESS", "CEP", "PIX_KEY", "BANK_ACCOUNT", "CREDIT_CARD", "DATE_OF_BIRTH", "ADDRESS",
+    }
+)  # fmt: skip
+_FIELDS = ("name", "class", "enabled")
 
 
 class RegistryError(Exception):
@@ -39,22 +59,47 @@ def load_registry(path: Path = REGISTRY_PATH) -> list[dict]:
     entries = data.get("recognizers") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise RegistryError(path, "-", "expected a top-level 'recognizers:' list")
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict) or not set(labels) <= ENTITIES:
+        raise RegistryError(path, "labels", f"expected a mapping from {sorted(ENTITIES)}")
     seen: set[str] = set()
     for i, entry in enumerate(entries, 1):
         where = str(entry.get("name", f"#{i}")) if isinstance(entry, dict) else f"#{i}"
         if not isinstance(entry, dict):
             raise RegistryError(path, where, "each entry must be a mapping")
         missing = [f for f in _FIELDS if f not in entry]
+        if "entity" not in entry and "entities" not in entry:
+            missing.append("entity (or entities)")
         if missing:
             raise RegistryError(path, where, f"missing field(s): {', '.join(missing)}")
-        if entry["entity"] not in ENTITIES:
+        if not set(_entry_entities(entry)) <= ENTITIES or not _entry_entities(entry):
             raise RegistryError(path, where, f"entity must be one of {sorted(ENTITIES)}")
         if not isinstance(entry["enabled"], bool):
             raise RegistryError(path, where, "enabled must be true or false")
+        if not isinstance(entry.get("priority", 0), int):
+            raise RegistryError(path, where, "priority must be an integer")
+        if not isinstance(entry.get("options", {}), dict):
+            raise RegistryError(path, where, "options must be a mapping (constructor arguments)")
         if where in seen:
             raise RegistryError(path, where, "duplicate name")
         seen.add(where)
     return entries
+
+
+def load_labels(path: Path = REGISTRY_PATH) -> dict[str, str]:
+    """Placeholder label per entity: the registry's `labels:` map, then each entry's `label`."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labels = {str(k): str(v) for k, v in (data.get("labels") or {}).items()}
+    for entry in load_registry(path):
+        if "label" in entry:
+            for entity in _entry_entities(entry):
+                labels[entity] = str(entry["label"])
+    return labels
+
+
+def _entry_entities(entry: dict) -> list[str]:
+    value = entry.get("entities", entry.get("entity"))
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _recognizer_class(path: Path, entry: dict) -> type[Recognizer]:
@@ -65,23 +110,52 @@ def _recognizer_class(path: Path, entry: dict) -> type[Recognizer]:
         raise RegistryError(path, entry["name"], "class cannot be imported") from None
     if not (isinstance(cls, type) and issubclass(cls, Recognizer)):
         raise RegistryError(path, entry["name"], "class is not a Recognizer")
-    if entry["entity"] != cls.ENTITY:
+    wanted = _entry_entities(entry)
+    if not set(wanted) <= set(cls.entities()):
         raise RegistryError(
-            path, entry["name"], f"class reports {cls.ENTITY}, not {entry['entity']}"
+            path,
+            entry["name"],
+            f"class reports {', '.join(cls.entities())}, not {', '.join(wanted)}",
         )
     return cls
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A recognizer as the registry configures it: its priority and the entities it may report."""
+
+    recognizer: Recognizer
+    priority: int = 0
+    entities: frozenset[str] | None = None  # None: whatever it reports
+
+    def keep(self, spans: list[PiiSpan]) -> list[PiiSpan]:
+        if self.entities is None:
+            return spans
+        return [s for s in spans if s.entity in self.entities]
+
+
+def merge_spans(tagged: Iterable[tuple[int, PiiSpan]]) -> list[PiiSpan]:
+    """Non-overlapping spans by start: higher priority, then score, then length, then earlier."""
+    kept: list[PiiSpan] = []
+    ordered = sorted(tagged, key=lambda t: (-t[0], -t[1].score, t[1].start - t[1].end, t[1].start))
+    for _priority, span in ordered:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    kept.sort(key=lambda s: s.start)
+    return kept
+
+
 class Analyzer:
-    """Runs every enabled recognizer and merges their spans (score, then length, wins)."""
+    """Runs every enabled recognizer and merges their spans (priority, score, then length)."""
 
     def __init__(
         self,
-        recognizers: Iterable[Recognizer],
+        recognizers: Iterable[Recognizer | Slot],
         labels: Mapping[str, str],
         known_people: Mapping[str, str] | None = None,
     ):
-        self.recognizers = list(recognizers)
+        self.slots = [r if isinstance(r, Slot) else Slot(r) for r in recognizers]
+        self.recognizers = [slot.recognizer for slot in self.slots]
         self.labels = dict(labels)
         self._people = dict(known_people or {})  # folded name -> canonical identifier
 
@@ -92,26 +166,30 @@ class Analyzer:
         """Non-overlapping PII spans in `text`, sorted by start."""
         if not text:
             return []
-        spans: list[PiiSpan] = []
-        for recognizer in self.recognizers:
-            if recognizer.prefilter(text):
-                spans.extend(recognizer.find(text))
-        if len(spans) < 2:
-            return spans
-        return resolve_overlaps(spans)
+        tagged: list[tuple[int, PiiSpan]] = []
+        for slot in self.slots:
+            if slot.recognizer.prefilter(text):
+                tagged.extend((slot.priority, s) for s in slot.keep(slot.recognizer.find(text)))
+        if len(tagged) < 2:
+            return [span for _, span in tagged]
+        return merge_spans(tagged)
 
     def analyze_many(self, texts: Iterable[str]) -> list[list[PiiSpan]]:
-        """`analyze` for each text; repeated texts (common in chat) are analyzed once."""
-        seen: dict[str, list[PiiSpan]] = {}
-        out = []
+        """`analyze` for each text; each distinct text analyzed once, recognizer by recognizer."""
+        texts = list(texts)
+        index: dict[str, int] = {}
         for text in texts:
-            spans = seen.get(text)
-            if spans is None:
-                spans = self.analyze(text)
-                if len(text) <= 200:
-                    seen[text] = spans
-            out.append(spans)
-        return out
+            index.setdefault(text, len(index))
+        unique = list(index)
+        tagged: list[list[tuple[int, PiiSpan]]] = [[] for _ in unique]
+        for slot in self.slots:
+            # a recognizer's own batch method (`analyze_many`, e.g. spaCy's nlp.pipe) if it has one
+            batch = getattr(slot.recognizer, "analyze_many", slot.recognizer.find_many)
+            for i, spans in enumerate(batch(unique)):
+                if spans:
+                    tagged[i].extend((slot.priority, s) for s in slot.keep(spans))
+        merged = [merge_spans(t) if len(t) > 1 else [span for _, span in t] for t in tagged]
+        return [merged[index[text]] for text in texts]
 
     def label(self, entity: str) -> str:
         """Placeholder label for an entity ("PHONE" -> "TELEFONE")."""
@@ -148,16 +226,30 @@ def build_analyzer(
 ) -> Analyzer:
     """Analyzer with the registry's enabled recognizers; names feed the directory recognizer."""
     names, people = _people(known_names)
-    recognizers, labels = [], {}
-    for entry in load_registry(registry):
-        labels[entry["entity"]] = str(entry["label"])
+    slots = []
+    entries = load_registry(registry)
+    for entry in entries:
         if not entry["enabled"]:
             continue
         cls = _recognizer_class(registry, entry)
-        if getattr(cls, "USES_KNOWN_NAMES", False):
-            if not names:
-                continue  # nothing to look for: skip loading spaCy
-            recognizers.append(cls(names))
-        else:
-            recognizers.append(cls())
-    return Analyzer(recognizers, labels, people)
+        options = dict(entry.get("options") or {})
+        try:
+            if getattr(cls, "USES_KNOWN_NAMES", False):
+                if not names:
+                    continue  # nothing to look for: skip loading spaCy
+                recognizer = cls(names, **options)
+            else:
+                recognizer = cls(**options)
+        except (TypeError, ValueError, OSError) as exc:
+            raise RegistryError(
+                registry, entry["name"], f"cannot be built with its options ({type(exc).__name__})"
+            ) from None
+        wanted = frozenset(_entry_entities(entry))
+        slots.append(
+            Slot(
+                recognizer,
+                int(entry.get("priority", 0)),
+                None if wanted >= set(cls.entities()) else wanted,
+            )
+        )
+    return Analyzer(slots, load_labels(registry), people)

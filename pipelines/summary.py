@@ -2,42 +2,37 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import polars as pl
 
 from pipelines import lake
 from pipelines.runner import RunSummary
 
-TABLES = (
-    "bronze.ingest_manifest",
-    "bronze.whatsapp_messages",
-    "bronze.call_records",
-    "bronze.quarantine",
-    "silver.messages",
-    "silver.calls",
-    "silver.participants",
-    "gold.message_scores",
-    "gold.contact_frequency_daily",
-    "gold.contact_hours",
-)
+
+def asset_tables(defs: dg.Definitions) -> list[str]:
+    """Every table the code location materializes, bronze first (from the asset graph)."""
+    keys = defs.resolve_asset_graph().get_all_asset_keys()
+    names = {".".join(key.path) for key in keys}
+    return sorted(names, key=lambda n: (lake.LAYERS.index(n.split(".")[0]), n))
 
 
-def table_counts(base: str | None = None) -> dict[str, int]:
+def table_counts(tables: list[str], base: str | None = None) -> dict[str, int]:
     return {
         name: (
             lake.scan_table(name, base).select(pl.len()).collect().item()
             if lake.table_exists(name, base)
             else 0
         )
-        for name in TABLES
+        for name in tables
     }
 
 
-def print_summary(base: str | None, result: RunSummary) -> None:
+def print_summary(base: str | None, result: RunSummary, tables: list[str]) -> None:
     status = "ok" if result.success else "FAILED"
     span = f" for {result.first_date} .. {result.last_date}" if result.first_date else ""
     print(f"\npipeline run {status}{span}")
     print(f"lakehouse: {lake.table_uri('gold.x', base).rsplit('/gold/', 1)[0]}")
-    for name, rows in table_counts(base).items():
+    for name, rows in table_counts(tables, base).items():
         print(f"  {name:<32} {rows:>10,} rows")
     if lake.table_exists("gold.message_scores", base):
         by_category = (

@@ -10,16 +10,24 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.definitions import defs
-from pipelines.summary import TABLES
+
+# The tables the product promises (issues 2, 3, 5): each must be an asset of the code location.
+PROMISED = {
+    "bronze.whatsapp_messages", "bronze.call_records", "bronze.quarantine",
+    "bronze.ingest_manifest", "bronze.cloud_api_messages", "bronze.cloud_api_statuses",
+    "silver.messages", "silver.calls", "silver.participants",
+    "gold.message_scores", "gold.contact_frequency_daily", "gold.contact_hours",
+    "vault.identities",
+}
 
 
 def test_code_location_loads_every_table_with_a_check():
     repo = defs.get_repository_def()
     graph = repo.asset_graph
     keys = {key.to_user_string().replace("/", ".") for key in graph.get_all_asset_keys()}
-    assert keys == set(TABLES)
+    assert keys >= PROMISED
     checked = {key.asset_key.to_user_string().replace("/", ".") for key in graph.asset_check_keys}
-    assert checked == set(TABLES)
+    assert sorted(keys - checked) == [], "add the table's data contract (data_contracts/)"
 
 
 def test_silver_and_gold_are_daily_partitioned_with_groups():
@@ -33,13 +41,10 @@ def test_silver_and_gold_are_daily_partitioned_with_groups():
 
 
 def test_bronze_and_silver_checks_are_blocking():
-    for check in defs.get_repository_def().asset_graph.asset_check_keys:
-        spec = defs.get_repository_def().asset_graph.get_check_spec(check)
-        if (
-            check.asset_key.path[0] in ("bronze", "silver")
-            and check.asset_key.path[1] != "participants"
-        ):
-            assert spec.blocking, check
+    graph = defs.get_repository_def().asset_graph
+    for check in graph.asset_check_keys:
+        if check.asset_key.path[0] in ("bronze", "silver"):
+            assert graph.get_check_spec(check).blocking, check
 
 
 def test_dagster_validates_the_workspace(tmp_path):

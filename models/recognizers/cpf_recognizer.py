@@ -31,6 +31,7 @@ def cpf_check_digits_ok(digits: str) -> bool:
 
 class CpfRecognizer(Recognizer):
     ENTITY = "CPF"
+    BATCH_PREFILTER: ClassVar[str | None] = r"\d{3}\.?\d{3}\.?\d{3}-?\d{2}"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("cpf_formatted", _LEFT + r"\d{3}\.\d{3}\.\d{3}-\d{2}" + _RIGHT, 0.85),
         ("cpf_dashed", _LEFT + r"\d{9}-\d{2}" + _RIGHT, 0.6),

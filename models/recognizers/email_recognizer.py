@@ -11,6 +11,7 @@ _MAX_LENGTH = 254
 
 class EmailRecognizer(Recognizer):
     ENTITY = "EMAIL"
+    BATCH_PREFILTER: ClassVar[str | None] = "@"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         (
             "email",

@@ -3,8 +3,8 @@
 The matcher finds numbers in every format the library knows (+55 with or without area code,
 0800, trunk-prefixed dialling, foreign numbers with +). The patterns add WhatsApp-style
 spellings the matcher misses, chiefly legacy 8-digit mobiles ("+55 85 8204-7737"), which
-`to_e164` validates by restoring the ninth digit. Texts with fewer than 8 digits are skipped
-without running either.
+`to_e164` validates by restoring the ninth digit. Texts with fewer than 8 digits, or no
+phone-shaped run of digits, are skipped without running either.
 """
 
 from __future__ import annotations
@@ -24,12 +24,22 @@ _SEP = r"[ .-]?"
 _AREA_AND_NUMBER = rf"(?:\(\d{{2}}\)|\d{{2}}){_SEP}(?:9{_SEP})?\d{{4}}{_SEP}\d{{4}}"
 
 MIN_DIGITS = 8
+# Texts worth the (slow) PhoneNumberMatcher: a run ending in a group of four digits after three
+# to nine more ("1234-5678", "91234 5678", "253 0000"), or anything dialled with a plus. This
+# skips CPFs, CNPJs, CEPs, dates and amounts, which the matcher would parse for nothing.
+_PHONE_SHAPED = re.compile(r"(?<![\d.,/])\d{3,9}[\s.-]?\d{4}(?!\d)|\+\d[\d\s().-]{6,}\d")
 # CNJ unified lawsuit number NNNNNNN-DD.AAAA.J.TR.OOOO: never a phone
 _CNJ = re.compile(r"\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}")
+# what the matcher may take for a number but is a CPF/RG (123.456.789-09), a date (30.09.1945)
+# or a CEP (01310-100): a context word like "liga" must not turn these into phones
+_NOT_A_PHONE = re.compile(
+    r"\d{1,3}(?:\.\d{3})+-[\dXx]{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{5}-\d{3}"
+)
 
 
 class PhoneRecognizer(Recognizer):
     ENTITY = "PHONE"
+    BATCH_PREFILTER: ClassVar[str | None] = r"\d{3,9}[\s.-]?\d{4}|\+\d"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         # +55 85 8204-7737, +55 (11) 9 1234-5678, 55 11 91234 5678
         ("br_with_country_code", _LEFT + r"\+?55 ?" + _AREA_AND_NUMBER + _RIGHT, 0.6),
@@ -47,7 +57,7 @@ class PhoneRecognizer(Recognizer):
         self._country_code = phonenumbers.country_code_for_region(default_region)
 
     def prefilter(self, text: str) -> bool:
-        return count_digits(text) >= MIN_DIGITS
+        return count_digits(text) >= MIN_DIGITS and _PHONE_SHAPED.search(text) is not None
 
     def validate(self, match_text: str) -> bool:
         return parse_valid(match_text, self.default_region) is not None
@@ -62,7 +72,11 @@ class PhoneRecognizer(Recognizer):
                 # "0021498-56.2024..." reads as 00 21 (carrier) + a German number: people write
                 # foreign numbers in chat with a plus, so a foreign hit without one is a look-alike
                 continue
-            spans.append(self.make_span(text, m.start, m.end, 0.7))
+            if _NOT_A_PHONE.fullmatch(m.raw_string):
+                continue
+            span = self.make_span(text, m.start, m.end, 0.7)
+            if span is not None:
+                spans.append(span)
         covered = [(s.start, s.end) for s in spans]
         for span in super().find(text):
             # the matcher already covers most pattern hits: keep only those it missed

@@ -16,7 +16,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from pipelines.definitions import build_defs
     from pipelines.runner import run_pipeline
-    from pipelines.summary import print_summary
+    from pipelines.summary import asset_tables, print_summary
 
     settings = Settings.from_env()
     if not settings.landing_dir.is_dir():
@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
             f"landing folder {settings.landing_dir} does not exist; set "
             "VIGIA_LANDING_DIR or run `vigia generate --out .` first"
         )
-    result = run_pipeline(build_defs(settings), settings.lakehouse_uri)
-    print_summary(settings.lakehouse_uri, result)
+    defs = build_defs(settings)
+    result = run_pipeline(defs, settings.lakehouse_uri)
+    print_summary(settings.lakehouse_uri, result, asset_tables(defs))
     return 0 if result.success else 1

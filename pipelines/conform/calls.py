@@ -2,6 +2,9 @@
 
 An employee is recognised by extension (or by their phone number); the other side is the
 counterpart. A CDR line seen in two exports of Master.csv (Asterisk appends to it) is one call.
+Rows sharing a ``linkedid`` (the legs of one call: queue, transfer, ring group, FreeSWITCH A and
+B legs) become one call: first start, last end, the answering leg's employee, the best
+disposition. Rows without a linkedid are a call each.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ def conform_calls(
     bronze = bronze.sort("ingested_at", "source_file", "line_number").unique(
         subset="record_sha256", keep="first", maintain_order=True
     )
+    for name, dtype in (("linkedid", pl.Utf8), ("sequence", pl.Int64)):
+        if name not in bronze.columns:  # tables loaded before these columns existed
+            bronze = bronze.with_columns(pl.lit(None, dtype).alias(name))
     token = privacy.pseudonymizer.token
     parties: dict[str, list] = {
         k: []
@@ -82,11 +88,66 @@ def conform_calls(
         utc_offset_minutes=utc_offset_minutes("start_local", "started_at"),
         answered=pl.col("disposition") == "ANSWERED",
     )
-    ids = [keyed_id(privacy.key, "L", sha) for sha in silver.get_column("record_sha256")]
+    linked = pl.col("linkedid").fill_null("") != ""
+    silver = silver.with_columns(
+        _call=pl.when(linked)
+        .then(pl.lit("linkedid\x1f") + pl.col("linkedid"))
+        .otherwise(pl.col("record_sha256")),
+        source_call_id=pl.when(linked).then(pl.col("linkedid")).otherwise(pl.col("uniqueid")),
+    )
+    calls = _collapse(silver)
+    ids = [keyed_id(privacy.key, "L", key) for key in calls.get_column("_call")]
     return (
-        silver.with_columns(pl.Series("call_id", ids))
+        calls.with_columns(pl.Series("call_id", ids))
         .select(list(SILVER_CALLS_SCHEMA))
         .cast(SILVER_CALLS_SCHEMA)
+    )
+
+
+_RANK = {"ANSWERED": 0, "BUSY": 1, "NO ANSWER": 2, "FAILED": 3, "CONGESTION": 4}
+
+
+def _collapse(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per ``_call``: legs in start order, the call's span, parties and outcome."""
+    answered_leg = pl.col("answered") & pl.col("employee_token").is_not_null()
+    known = pl.col("direction") != "unknown"
+    span = (pl.col("ended_at").max() - pl.col("started_at").min()).dt.total_seconds()
+    rank = pl.col("disposition").replace_strict(_RANK, default=9, return_dtype=pl.Int32)
+    return (
+        rows.with_columns(_rank=rank)
+        .sort("started_at", pl.col("sequence").fill_null(0), "line_number")
+        .group_by("_call", maintain_order=True)
+        .agg(
+            pl.col("bronze_record_id", "source_call_id", "event_date").first(),
+            pl.col("utc_offset_minutes").first(),
+            pl.col("started_at").min(),
+            pl.col("answered_at").min(),
+            pl.col("ended_at").max(),
+            pl.coalesce(pl.col("direction").filter(known).first(), pl.col("direction").first()),
+            pl.coalesce(
+                pl.col("counterpart_token").filter(known).first(),
+                pl.col("counterpart_token").drop_nulls().first(),
+            ),
+            pl.coalesce(
+                pl.col("counterpart_country").filter(known).first(),
+                pl.col("counterpart_country").drop_nulls().first(),
+            ),
+            pl.coalesce(
+                pl.col("employee_token").filter(answered_leg).first(),
+                pl.col("employee_token").drop_nulls().first(),
+            ),
+            pl.coalesce(
+                pl.col("team").filter(answered_leg).first(), pl.col("team").drop_nulls().first()
+            ),
+            pl.col("disposition").sort_by("_rank").first(),
+            pl.col("answered").any(),
+            pl.when(pl.len() == 1)
+            .then(pl.col("duration_s").first())
+            .otherwise(pl.max_horizontal(span, pl.col("duration_s").max()))
+            .alias("duration_s"),
+            pl.col("billsec_s").sum(),
+        )
+        .with_columns(billsec_s=pl.min_horizontal("billsec_s", "duration_s"))
     )
 
 

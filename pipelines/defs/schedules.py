@@ -12,9 +12,9 @@ ingest_job = dg.define_asset_job(
 
 daily_job = dg.define_asset_job(
     "daily_pipeline",
-    selection=dg.AssetSelection.groups("silver", "gold"),
+    selection=dg.AssetSelection.groups("silver", "gold", "vault"),
     partitions_def=daily,
-    description="Build silver and gold for the selected event dates.",
+    description="Build silver, gold and the identity vault for the selected event dates.",
 )
 
 ingest_schedule = dg.ScheduleDefinition(

@@ -19,6 +19,8 @@ from pipelines.ingest.landing import LandingFile
 from pipelines.ingest.whatsapp_export import ParsedExport
 
 UTC_US = pl.Datetime("us", "UTC")
+WHATSAPP_TABLE = "bronze.whatsapp_messages"
+CALLS_TABLE = "bronze.call_records"
 CDR_TEXT_FIELDS = (
     "accountcode",
     "src",
@@ -33,6 +35,9 @@ CDR_TEXT_FIELDS = (
     "amaflags",
     "uniqueid",
     "userfield",
+    "peeraccount",
+    "linkedid",
+    "disposition_raw",
 )
 
 QUARANTINE_SCHEMA = {
@@ -99,6 +104,8 @@ CALLS_SCHEMA = {
     "end_local": pl.Utf8,
     "duration": pl.Int64,
     "billsec": pl.Int64,
+    "sequence": pl.Int64,
+    "layout": pl.Utf8,
     "event_date": pl.Date,
     "record_sha256": pl.Utf8,
     "chain_sha256": pl.Utf8,
@@ -108,9 +115,9 @@ CALLS_SCHEMA = {
 
 @dataclass
 class BronzeBatch:
-    """Rows one landing file contributes to bronze, and its manifest row."""
+    """Rows one landing file contributes to bronze (table name -> rows), and its manifest row."""
 
-    records: pl.DataFrame
+    records: dict[str, pl.DataFrame]
     quarantine: pl.DataFrame
     manifest: dict = field(default_factory=dict)
 
@@ -159,19 +166,19 @@ def whatsapp_batch(file: LandingFile, parsed: ParsedExport, ingested_at: datetim
         },
         schema=WHATSAPP_SCHEMA,
     )
-    quarantine = _quarantine_frame(file, parsed.quarantined, ingested_at)
-    manifest = _manifest_row(
+    quarantine = quarantine_frame(file, parsed.quarantined, ingested_at)
+    manifest = manifest_row(
         file,
         layout=parsed.layout,
         encoding=getattr(parsed, "encoding", "utf-8"),
         total_lines=parsed.total_lines,
         header_lines=0,
         parsed_lines=sum(m.line_count for m in messages),
-        records=records,
+        records=[records],
         quarantine=quarantine,
         ingested_at=ingested_at,
     )
-    return BronzeBatch(records, quarantine, manifest)
+    return BronzeBatch({WHATSAPP_TABLE: records}, quarantine, manifest)
 
 
 def calls_batch(file: LandingFile, parsed: ParsedCalls, ingested_at: datetime) -> BronzeBatch:
@@ -192,29 +199,38 @@ def calls_batch(file: LandingFile, parsed: ParsedCalls, ingested_at: datetime) -
         "end_local": [c.end.isoformat(sep=" ") for c in calls],
         "duration": [c.duration for c in calls],
         "billsec": [c.billsec for c in calls],
+        "sequence": [c.sequence for c in calls],
+        "layout": [_call_layout(parsed, c) for c in calls],
         "event_date": [c.start.date() for c in calls],
         "record_sha256": record_hashes,
         "chain_sha256": chains,
         "ingested_at": [ingested_at] * len(calls),
     }
     records = pl.DataFrame(columns, schema=CALLS_SCHEMA)
-    quarantine = _quarantine_frame(file, parsed.quarantined, ingested_at)
+    quarantine = quarantine_frame(file, parsed.quarantined, ingested_at)
     header_lines = getattr(parsed, "header_lines", 0)
-    manifest = _manifest_row(
+    manifest = manifest_row(
         file,
         layout=getattr(parsed, "layout", "asterisk-cdr-csv"),
         encoding=getattr(parsed, "encoding", "utf-8"),
         total_lines=parsed.total_lines,
         header_lines=header_lines,
         parsed_lines=len(calls),
-        records=records,
+        records=[records],
         quarantine=quarantine,
         ingested_at=ingested_at,
     )
-    return BronzeBatch(records, quarantine, manifest)
+    return BronzeBatch({CALLS_TABLE: records}, quarantine, manifest)
 
 
-def _quarantine_frame(
+def _call_layout(parsed: ParsedCalls, call) -> str:
+    """``asterisk-cdr-csv-18`` (column count) for cdr-csv, the mapping name for mapped CSVs."""
+    if parsed.layout == "asterisk-cdr-csv":
+        return f"asterisk-cdr-csv-{call.column_count}"
+    return parsed.layout
+
+
+def quarantine_frame(
     file: LandingFile, quarantined: Sequence, ingested_at: datetime
 ) -> pl.DataFrame:
     return pl.DataFrame(
@@ -232,7 +248,7 @@ def _quarantine_frame(
     )
 
 
-def _manifest_row(
+def manifest_row(
     file: LandingFile,
     *,
     layout: str,
@@ -240,11 +256,12 @@ def _manifest_row(
     total_lines: int,
     header_lines: int,
     parsed_lines: int,
-    records: pl.DataFrame,
+    records: Sequence[pl.DataFrame],
     quarantine: pl.DataFrame,
     ingested_at: datetime,
 ) -> dict:
-    dates = records.get_column("event_date")
+    """The manifest row; ``parsed_records`` counts the rows of every table the file fed."""
+    dates = pl.concat([r.get_column("event_date") for r in records])
     return {
         "file_sha256": file.sha256,
         "source_file": file.relative,
@@ -253,7 +270,7 @@ def _manifest_row(
         "encoding": encoding,
         "total_lines": total_lines,
         "header_lines": header_lines,
-        "parsed_records": records.height,
+        "parsed_records": sum(r.height for r in records),
         "parsed_lines": parsed_lines,
         "quarantined_records": quarantine.height,
         "quarantined_lines": int(quarantine.get_column("line_count").sum() or 0),

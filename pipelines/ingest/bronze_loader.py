@@ -17,14 +17,33 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import lake
-from pipelines.ingest.bronze import BronzeBatch, calls_batch, manifest_frame, whatsapp_batch
+from pipelines.ingest.bronze import (
+    CALLS_TABLE,
+    WHATSAPP_TABLE,
+    BronzeBatch,
+    calls_batch,
+    manifest_frame,
+    whatsapp_batch,
+)
+from pipelines.ingest.bronze_cloud import CLOUD_MESSAGES_TABLE, CLOUD_STATUSES_TABLE, cloud_batch
+from pipelines.ingest.call_mappings import mapping_for, read_mapped_calls
 from pipelines.ingest.call_records import read_asterisk_cdr
+from pipelines.ingest.cloud_api import read_deliveries
 from pipelines.ingest.landing import LandingFile, discover
 from pipelines.ingest.whatsapp_export import read_export
+from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
 
-RECORD_TABLES = {"whatsapp": "bronze.whatsapp_messages", "asterisk_cdr": "bronze.call_records"}
+# source kind -> its main record table (the checks read these)
+RECORD_TABLES = {"whatsapp": WHATSAPP_TABLE, "asterisk_cdr": CALLS_TABLE}
+# every table holding per-file hash chains: table -> (source kind, position columns in file order)
+CHAINED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    WHATSAPP_TABLE: ("whatsapp", ("line_number",)),
+    CALLS_TABLE: ("asterisk_cdr", ("line_number",)),
+    CLOUD_MESSAGES_TABLE: ("cloud_api", ("line_number", "item_index")),
+    CLOUD_STATUSES_TABLE: ("cloud_api", ("line_number", "item_index")),
+}
 QUARANTINE = "bronze.quarantine"
 MANIFEST = "bronze.ingest_manifest"
 BATCH_RECORDS = 200_000
@@ -35,14 +54,20 @@ class IngestReport:
     files_seen: int = 0
     files_skipped: int = 0
     files_ingested: int = 0
-    records: dict[str, int] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)  # table -> rows added
     quarantined: int = 0
     orphans_removed: int = 0
 
 
 def ingest_landing(
-    landing_dir: Path, base: str | None = None, now: datetime | None = None
+    landing_dir: Path,
+    base: str | None = None,
+    now: datetime | None = None,
+    timezone: str | None = None,
 ) -> IngestReport:
+    """Load every new file under ``landing_dir``; ``timezone`` dates Cloud API events
+    (default: VIGIA_TIMEZONE)."""
+    zone = timezone or Settings.from_env().timezone
     report = IngestReport()
     files = discover(landing_dir)
     report.files_seen = len(files)
@@ -54,9 +79,8 @@ def ingest_landing(
     batch: list[BronzeBatch] = []
     size = 0
     for file in pending:
-        parsed = _parse(file)
-        batch.append(parsed(file, ingested_at))
-        size += batch[-1].records.height
+        batch.append(load_file(file, ingested_at, zone))
+        size += sum(frame.height for frame in batch[-1].records.values())
         if size >= BATCH_RECORDS:
             _write(batch, report, base)
             batch, size = [], 0
@@ -71,12 +95,16 @@ def ingest_landing(
     return report
 
 
-def _parse(file: LandingFile):
+def load_file(file: LandingFile, ingested_at: datetime, timezone: str) -> BronzeBatch:
+    """Parse one landing file into its bronze rows (no table is written)."""
     if file.kind == "whatsapp":
-        parsed = read_export(file.path)
-        return lambda f, at: whatsapp_batch(f, parsed, at)
-    parsed_calls = read_asterisk_cdr(file.path)
-    return lambda f, at: calls_batch(f, parsed_calls, at)
+        return whatsapp_batch(file, read_export(file.path), ingested_at)
+    if file.kind == "cloud_api":
+        return cloud_batch(file, read_deliveries(file.path), ingested_at, timezone)
+    mapping = mapping_for(file.relative)
+    if mapping is not None:
+        return calls_batch(file, read_mapped_calls(file.path, mapping), ingested_at)
+    return calls_batch(file, read_asterisk_cdr(file.path), ingested_at)
 
 
 def _unique_by_hash(files: Iterable[LandingFile]) -> list[LandingFile]:
@@ -93,14 +121,13 @@ def _unique_by_hash(files: Iterable[LandingFile]) -> list[LandingFile]:
 def _write(batch: list[BronzeBatch], report: IngestReport, base: str | None) -> None:
     if not batch:
         return
-    by_kind: dict[str, list[pl.DataFrame]] = {}
+    by_table: dict[str, list[pl.DataFrame]] = {}
     for item in batch:
-        by_kind.setdefault(item.manifest["source_kind"], []).append(item.records)
-    for kind, frames in by_kind.items():
-        written = lake.append(
-            pl.concat(frames), RECORD_TABLES[kind], partition_by=["event_date"], base=base
-        )
-        report.records[kind] = report.records.get(kind, 0) + written
+        for table, frame in item.records.items():
+            by_table.setdefault(table, []).append(frame)
+    for table, frames in by_table.items():
+        written = lake.append(pl.concat(frames), table, partition_by=["event_date"], base=base)
+        report.records[table] = report.records.get(table, 0) + written
     report.quarantined += lake.append(
         pl.concat([b.quarantine for b in batch]), QUARANTINE, base=base
     )
@@ -117,7 +144,7 @@ def _ingested_hashes(base: str | None) -> set[str]:
 def _remove_orphans(known: set[str], base: str | None) -> int:
     """Delete rows left by an interrupted load (their file has no manifest row)."""
     removed = 0
-    for name in (*RECORD_TABLES.values(), QUARANTINE):
+    for name in (*CHAINED_TABLES, QUARANTINE):
         if not lake.table_exists(name, base):
             continue
         present = set(

@@ -42,6 +42,10 @@ _DISPOSITION_ALIASES = {
     "NORMAL_TEMPORARY_FAILURE": "FAILED", "DESTINATION_OUT_OF_ORDER": "FAILED",
     "INVALID_NUMBER_FORMAT": "FAILED", "NETWORK_OUT_OF_ORDER": "FAILED",
     "INCOMPATIBLE_DESTINATION": "FAILED", "MEDIA_TIMEOUT": "FAILED",
+    "LOSE_RACE": "NO ANSWER", "PICKED_OFF": "NO ANSWER", "NO_PICKUP": "NO ANSWER",
+    "ATTENDED_TRANSFER": "ANSWERED", "BLIND_TRANSFER": "ANSWERED",
+    "SUBSCRIBER_ABSENT": "FAILED", "EXCHANGE_ROUTING_ERROR": "FAILED",
+    "NORMAL_UNSPECIFIED": "ANSWERED", "REQUESTED_CHAN_UNAVAIL": "CONGESTION",
 }
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_ ]*")
@@ -97,7 +101,9 @@ def normalise_disposition(value: str) -> str | None:
     return _DISPOSITION_ALIASES.get(key.replace(" ", "_")) or _DISPOSITION_ALIASES.get(key)
 
 
-class _BadField(Exception):
+class BadCallField(Exception):
+    """A field of a call record is missing or malformed (names the field, never its value)."""
+
     def __init__(self, name: str, problem: str) -> None:
         super().__init__(f"field '{name}' {problem}")
 
@@ -107,27 +113,28 @@ def _time(row: dict[str, str], name: str, required: bool = True) -> datetime | N
     if not value and not required:
         return None
     if not _TIME.fullmatch(value):
-        raise _BadField(name, "is not a time like YYYY-MM-DD HH:MM:SS")
+        raise BadCallField(name, "is not a time like YYYY-MM-DD HH:MM:SS")
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise _BadField(name, "is not a valid date and time") from None
+        raise BadCallField(name, "is not a valid date and time") from None
 
 
 def _count(row: dict[str, str], name: str) -> int:
     value = row[name].strip()
     if not value.isascii() or not value.isdigit():
-        raise _BadField(name, "is not a whole number of seconds")
+        raise BadCallField(name, "is not a whole number of seconds")
     return int(value)
 
 
-def _record(line_number: int, raw: str, row: dict[str, str], columns: int) -> CallRecord:
+def call_record(line_number: int, raw: str, row: dict[str, str], columns: int) -> CallRecord:
+    """A CallRecord from ``row`` (Asterisk field names -> text); raises BadCallField."""
     disposition = normalise_disposition(row["disposition"])
     if disposition is None:
-        raise _BadField("disposition", f"is not one of {', '.join(DISPOSITIONS)}")
+        raise BadCallField("disposition", f"is not one of {', '.join(DISPOSITIONS)}")
     sequence = row.get("sequence", "").strip()
     if sequence and not (sequence.isascii() and sequence.isdigit()):
-        raise _BadField("sequence", "is not a whole number")
+        raise BadCallField("sequence", "is not a whole number")
     start = _time(row, "start")
     answer = _time(row, "answer", required=False)
     end = _time(row, "end")
@@ -161,7 +168,7 @@ def _header(values: list[str]) -> dict[str, int] | None:
     return positions if set(BASE_FIELDS) <= positions.keys() else {}
 
 
-def _split(line: str) -> list[str] | None:
+def split_row(line: str) -> list[str] | None:
     """One CSV row from one physical line; None when a quote is left open."""
     try:
         return next(csv.reader([line], strict=True), [])
@@ -180,7 +187,7 @@ def parse_asterisk_cdr(text: str) -> ParsedCalls:
     counts: Counter[int] = Counter()
     for index, line in enumerate(lines):
         number = index + 1
-        values = _split(line) if line.strip() else []
+        values = split_row(line) if line.strip() else []
         if not values:
             problem = "is empty" if values is not None else "cannot be read as CSV (open quote?)"
             quarantined.append(QuarantinedRecord(number, 1, line, f"line {number} {problem}"))
@@ -200,8 +207,8 @@ def parse_asterisk_cdr(text: str) -> ParsedCalls:
             quarantined.append(QuarantinedRecord(number, 1, line, reason))
             continue
         try:
-            records.append(_record(number, line, row, len(values)))
-        except _BadField as exc:
+            records.append(call_record(number, line, row, len(values)))
+        except BadCallField as exc:
             quarantined.append(QuarantinedRecord(number, 1, line, f"line {number}: {exc}"))
             continue
         counts[len(values)] += 1

@@ -100,3 +100,54 @@ def load_key(env: Mapping[str, str] = os.environ) -> bytes:
     if not path.exists():
         _create_key_file(path)
     return _read_key_file(path)
+
+
+# Helpers shared with other secrets kept next to the pseudonym key (e.g. the vault keyring).
+
+
+def decode_env_key(value: str, variable: str) -> bytes:
+    """A key given in environment variable `variable`, decoded like VIGIA_KEY."""
+    try:
+        return _decode_env_key(value)
+    except KeyConfigError as exc:
+        raise KeyConfigError(str(exc).replace("VIGIA_KEY", variable, 1)) from None
+
+
+def create_key_file(path: Path) -> None:
+    """Create `path` with one fresh random hex key, mode 0600, unless it already exists."""
+    _create_key_file(path)
+
+
+def read_private_file(path: Path) -> str:
+    """Text of a secret file; refused when group or others may read it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise KeyConfigError(f"cannot read key file {path}: {exc.strerror}") from None
+    if stat.S_IMODE(mode) & 0o077:
+        raise KeyConfigError(
+            f"key file {path} is readable by group or others: run `chmod 600 {path}`"
+        )
+    try:
+        return path.read_text(encoding="ascii")
+    except OSError as exc:
+        raise KeyConfigError(f"cannot read key file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise KeyConfigError(f"key file {path} is not ASCII text: restore it from backup") from None
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Replace `path` atomically with `text` (temporary 0600 file, fsync, rename)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

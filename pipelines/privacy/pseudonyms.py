@@ -111,3 +111,95 @@ class Pseudonymizer:
 
     def token_for_name(self, scope: str, name: str) -> str:
         return self.token(canonical_name(scope, name))
+
+
+# Canonical identifiers of the other things PII recognizers find in text. Each normalises the
+# spellings of one value to one string, so "12.345.678/0001-95" and "12345678000195" share a
+# token. Location and organisation names are folded like person names.
+
+
+def canonical_cnpj(value: str) -> str:
+    """CNPJ (numeric or the 2026 alphanumeric form) -> "cnpj:" + its 14 characters."""
+    only = "".join(ch for ch in value.upper() if ch.isalnum())
+    if len(only) != 14:
+        raise ValueError("canonical_cnpj expects 14 letters or digits")
+    return f"cnpj:{only}"
+
+
+def canonical_rg(value: str) -> str:
+    """RG -> "rg:" + its digits and check letter, state prefix dropped ("MG-12.345.678")."""
+    only = "".join(ch for ch in value.upper() if ch.isdigit() or ch == "X")
+    if not only:
+        raise ValueError("canonical_rg expects digits")
+    return f"rg:{only}"
+
+
+def canonical_oab(value: str) -> str:
+    """OAB registration -> "oab:<UF>:<number>[letter]" ("OAB/SP 123.456" -> "oab:SP:123456")."""
+    upper = strip_accents(value).upper()
+    uf = _OAB_UF.search(upper.replace("OAB", " "))
+    number = _OAB_NUMBER.search(upper)
+    if uf is None or number is None:
+        raise ValueError("canonical_oab expects a state (UF) and a number")
+    return f"oab:{uf.group()}:{number.group(1).replace('.', '')}{number.group(2) or ''}"
+
+
+_OAB_UF = re.compile(
+    r"(?<![A-Z])(?:AC|AL|AP|AM|BA|CE|DF|ES|GO|MA|MT|MS|MG|PA|PB|PR|PE|PI|RJ|RN|RS|RO|RR|SC|SP"
+    r"|SE|TO)(?![A-Z])"
+)
+_OAB_NUMBER = re.compile(r"(\d[\d.]*\d|\d)(?:-?([ABE])(?![A-Z]))?")
+
+
+def canonical_cnj(value: str) -> str:
+    """CNJ lawsuit number -> "cnj:" + its 20 digits in written order."""
+    only = _NON_DIGITS.sub("", value)
+    if len(only) != 20:
+        raise ValueError("canonical_cnj expects 20 digits")
+    return f"cnj:{only}"
+
+
+def canonical_cep(value: str) -> str:
+    only = _NON_DIGITS.sub("", value)
+    if len(only) != 8:
+        raise ValueError("canonical_cep expects 8 digits")
+    return f"cep:{only}"
+
+
+def canonical_bank_account(value: str) -> str:
+    """Branch and/or account as written -> "bank:" + their digit groups joined by ":"."""
+    groups = [g for g in re.findall(r"\d[\d.]*(?:-[\dxX])?", value)]
+    digits = [_NON_DIGITS.sub("", g.upper().replace("X", "0")) for g in groups]
+    if not digits:
+        raise ValueError("canonical_bank_account expects digits")
+    return "bank:" + ":".join(digits)
+
+
+def canonical_card(value: str) -> str:
+    only = _NON_DIGITS.sub("", value)
+    if not 12 <= len(only) <= 19:
+        raise ValueError("canonical_card expects 12 to 19 digits")
+    return f"card:{only}"
+
+
+def canonical_pix_random_key(value: str) -> str:
+    """PIX random key (a UUID) -> "pix:" + its lowercase form."""
+    key = value.strip().lower()
+    if len(key) != 36 or key.count("-") != 4:
+        raise ValueError("canonical_pix_random_key expects a UUID")
+    return f"pix:{key}"
+
+
+def canonical_date(value: str) -> str:
+    """A date already parsed to ISO form (YYYY-MM-DD) -> "date:YYYY-MM-DD"."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("canonical_date expects an ISO date (YYYY-MM-DD)")
+    return f"date:{value}"
+
+
+def canonical_text(kind: str, value: str) -> str:
+    """Free text (an address, a place, an organisation) -> "<kind>:" + its folded form."""
+    folded = fold_name(re.sub(r"[^\w\s]", " ", value))
+    if not folded:
+        raise ValueError("canonical_text expects a non-empty value")
+    return f"{kind}:{folded}"

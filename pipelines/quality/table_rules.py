@@ -22,10 +22,13 @@ PII_PATTERNS = {
 
 @dataclass
 class RuleResult:
+    """Outcome of one rule; ``severity`` "warning" reports without blocking."""
+
     passed: bool
     description: str
     failing: int = 0
     sample: list[str] = field(default_factory=list)
+    severity: str = "error"
 
 
 def _result(table: str, rule: str, failing: pl.DataFrame, id_column: str) -> RuleResult:

@@ -1,6 +1,7 @@
 """Synthetic demo data for a fictional Brazilian law firm (``vigia generate``).
 
-Writes ``<out>/landing/`` (reference CSVs, WhatsApp exports, Asterisk Master.csv) and
+Writes ``<out>/landing/`` (reference CSVs, WhatsApp exports in every layout family, Cloud API
+webhook deliveries for employees on a WhatsApp Business number, Asterisk Master.csv) and
 ``<out>/ground_truth/`` (every identifier used, every seeded case with its file and line).
 Same arguments -> byte-identical files: every random draw comes from ``Random`` instances
 seeded from ``seed`` and a Faker seeded per instance.
@@ -19,6 +20,7 @@ from random import Random
 from faker import Faker
 
 from pipelines.synthetic.calls import CallBook, number_calls, write_master_csv
+from pipelines.synthetic.cloud_api_writer import CloudRenderer, write_cloud_files
 from pipelines.synthetic.conversations import Chat, build_chat, load_phrases, session_count
 from pipelines.synthetic.conversations import session_start as draw_start
 from pipelines.synthetic.misconduct import employee_risks, plan_cases
@@ -44,12 +46,13 @@ from pipelines.synthetic.whatsapp_writer import (
 EMOJI = ["🌻", "⚖️", "🙏", "💼", "🌸", "⭐"]
 PRIMARY_ROLE_WEIGHTS = {"advogado": 5, "advogado_senior": 4, "socio": 2, "socio_admin": 1}
 SUPPORT_ROLES = ("estagiario", "secretaria", "financeiro")
+BUSINESS_SHARE = 0.1  # employees whose number is a WhatsApp Business number on the Cloud API
 
 
 def _layouts(rng: Random, employees: list[Employee]) -> list[str]:
     """Mostly pt-BR phones; a few employees use other phone languages/date settings."""
     layouts = rng.choices(PT_LAYOUTS, PT_WEIGHTS, k=len(employees))
-    n_other = min(len(OTHER_LAYOUTS), len(employees) // 5 or 1)
+    n_other = min(len(OTHER_LAYOUTS), len(employees) // 3 or 1)  # default size: every layout
     for i, layout in zip(rng.sample(range(len(employees)), n_other), OTHER_LAYOUTS, strict=False):
         layouts[i] = layout
     return layouts
@@ -139,7 +142,7 @@ def generate(
     first_day = end - timedelta(days=days - 1)
     window_end = datetime.combine(end, time(23, 59, 59))
     landing, truth = out / "landing", out / "ground_truth"
-    for stale in (landing / "whatsapp", landing / "calls", truth):
+    for stale in (landing / "whatsapp", landing / "calls", landing / "cloud_api", truth):
         shutil.rmtree(stale, ignore_errors=True)
 
     def rng(part: str) -> Random:
@@ -151,7 +154,8 @@ def generate(
     staff = make_employees(registry, employees)
     teams = [t for t in TEAMS if any(e.team == t for e in staff)]
     people = make_clients(registry, clients, teams)
-    chats, contacts = _chats(rng("chats"), staff, people, _layouts(rng("layouts"), staff))
+    layouts = _layouts(rng("layouts"), staff)
+    chats, contacts = _chats(rng("chats"), staff, people, layouts)
     consents = make_consents(rng("consents"), registry, people, first_day, end)
     dnc = make_dnc(rng("dnc"), registry, people, first_day, end)
 
@@ -177,6 +181,11 @@ def generate(
         per_chat.setdefault(chat_i, []).append((draw_start(srng, first_day, days, late), s))
 
     world = World(rng("world"), registry, doc_kinds=load_phrases()["doc_kinds"])
+    # business numbers among pt-BR phones, so every other layout family still gets exports
+    candidates = [e for e, layout in zip(staff, layouts, strict=True) if layout in PT_LAYOUTS]
+    count = min(len(candidates), max(1, round(len(staff) * BUSINESS_SHARE)))
+    business = {e.employee_id for e in rng("business").sample(candidates, count)}
+    cloud = CloudRenderer(rng("cloud"))
     crng, frng = rng("conversations"), rng("files")
     truth_rows: list[list] = []
     stats: Counter[str] = Counter()
@@ -187,6 +196,9 @@ def generate(
             continue
         scenes = [(plan.get(s), s) for _, s in sessions]
         msgs = build_chat(crng, world, chat, [t for t, _ in sessions], scenes, window_end)
+        if chat.employee.employee_id in business:
+            cloud.render(chat, msgs, lambda m: (*m.mark, case_ids[m.case]) if m.mark else None)
+            continue
         lines, starts = ExportRenderer(chat).render(msgs)
         rel = f"whatsapp/{chat.employee.employee_id}/{export_file_name(chat)}"
         ios = chat.layout.startswith("ios")
@@ -206,6 +218,7 @@ def generate(
                 truth_rows.append([rel, n, m.mark[0], m.mark[1], case_ids[m.case]])
                 stats[f"lines_{m.mark[1]}"] += 1
 
+    cloud_stats = write_cloud_files(landing, cloud, truth_rows)
     book = CallBook(rng("calls"), contacts, people, ContactRules(consents, dnc))
     calls = book.draw(first_day, days)
     calls += book.prospecting(staff, dnc, first_day, days, max(1, round(len(calls) * 0.002)))
@@ -270,6 +283,7 @@ def generate(
             sorted(Counter(r[2] for r in truth_rows if r[3] == "positive").items())
         ),
         "layouts": dict(sorted(layouts_used.items())),
+        **cloud_stats,
         "mentioned_people": len(registry.mentioned),
     }
     (truth / "summary.json").write_text(

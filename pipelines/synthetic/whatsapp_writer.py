@@ -26,6 +26,16 @@ def _en_ios(d: datetime) -> str:
     return f"[{d.month}/{d.day}/{d:%y}, {h}:{d:%M:%S}{NNBSP}{ap}] "
 
 
+def _en_gb_android(d: datetime) -> str:
+    h, ap = _h12(d)
+    return f"{d:%d/%m/%Y}, {h}:{d:%M} {ap.lower()} - "
+
+
+def _en_ca_android(d: datetime) -> str:
+    h, _ = _h12(d)
+    return f"{d:%Y-%m-%d}, {h}:{d:%M} {'a.m.' if d.hour < 12 else 'p.m.'} - "
+
+
 def _es_android(d: datetime) -> str:
     h, _ = _h12(d)
     return f"{d:%d/%m/%y}, {h}:{d:%M} {'a. m.' if d.hour < 12 else 'p. m.'} - "
@@ -51,6 +61,10 @@ LAYOUTS = {
             "ios-mdy-24h-seconds", "ios", "en", lambda d: f"[{d.month}/{d.day}/{d:%y %H:%M:%S}] "
         ),
         Layout("android-dmy-comma-24h-en", "android", "en", lambda d: f"{d:%d/%m/%Y, %H:%M} - "),
+        Layout("android-mdy-24h", "android", "en", lambda d: f"{d.month}/{d.day}/{d:%y, %H:%M} - "),
+        Layout("ios-mdy-24h", "ios", "en", lambda d: f"[{d:%m/%d/%y %H:%M}] "),
+        Layout("android-dmy-12h-lower", "android", "en", _en_gb_android),
+        Layout("android-ymd-12h-dots", "android", "en", _en_ca_android),
         Layout("android-ymd-24h", "android", "en", lambda d: f"{d:%Y/%m/%d, %H:%M} - "),
         Layout("android-dmy-12h-es", "android", "es", _es_android),
         Layout("android-dotted-24h", "android", "de", lambda d: f"{d:%d.%m.%Y, %H:%M} - "),

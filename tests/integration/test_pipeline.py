@@ -13,7 +13,7 @@ from pipelines import lake
 from pipelines.definitions import build_defs
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
-from pipelines.summary import TABLES, table_counts
+from pipelines.summary import asset_tables, table_counts
 from pipelines.synthetic.law_firm import generate
 
 TEST_KEY = "6b" * 32  # test-only pseudonym key (hex)
@@ -34,17 +34,20 @@ def firm(tmp_path_factory):
     settings = Settings(lakehouse_uri=str(root / "lakehouse"), landing_dir=root / "landing")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VIGIA_KEY", TEST_KEY)
+        patch.setenv("VIGIA_VAULT_KEY_FILE", str(root / "vault.key"))
         patch.delenv("DAGSTER_HOME", raising=False)
         defs = build_defs(settings)
+        tables = asset_tables(defs)
         first = run_pipeline(defs, settings.lakehouse_uri)
-        counts_first = table_counts(settings.lakehouse_uri)
+        counts_first = table_counts(tables, settings.lakehouse_uri)
         second = run_pipeline(defs, settings.lakehouse_uri)
-        counts_second = table_counts(settings.lakehouse_uri)
+        counts_second = table_counts(tables, settings.lakehouse_uri)
     return {
         "root": root,
         "base": settings.lakehouse_uri,
         "runs": (first, second),
         "counts": (counts_first, counts_second),
+        "tables": tables,
     }
 
 
@@ -58,7 +61,7 @@ def test_runs_succeed_and_every_table_has_rows(firm):
 
 def test_running_twice_leaves_the_same_row_counts(firm):
     assert firm["counts"][0] == firm["counts"][1]
-    assert set(firm["counts"][0]) == set(TABLES)
+    assert set(firm["counts"][0]) == set(firm["tables"])
 
 
 def test_bronze_plus_quarantine_equals_input_lines(firm):
@@ -71,16 +74,24 @@ def test_bronze_plus_quarantine_equals_input_lines(firm):
         if lake.table_exists("bronze.quarantine", base)
         else pl.DataFrame(schema={"source_file": pl.Utf8, "line_count": pl.Int64})
     )
+    cloud_lines = pl.concat([
+        lake.read_table(name, base).select("source_file", "line_number")
+        for name in ("bronze.cloud_api_messages", "bronze.cloud_api_statuses")
+    ]).unique()
     manifest = lake.read_table("bronze.ingest_manifest", base)
     files = sorted(p for p in (landing / "whatsapp").rglob("*.txt"))
     files += sorted((landing / "calls").rglob("*.csv"))
+    files += sorted((landing / "cloud_api").rglob("*.jsonl"))
     assert len(files) == manifest.height
+    assert any(p.suffix == ".jsonl" for p in files)
     for path in files:
         relative = path.relative_to(landing).as_posix()
         quarantined = quarantine.filter(pl.col("source_file") == relative)["line_count"].sum()
+        header = 0
         if path.suffix == ".txt":
             stored = messages.filter(pl.col("source_file") == relative)["line_count"].sum()
-            header = 0
+        elif path.suffix == ".jsonl":  # one delivery per line, several records per delivery
+            stored = cloud_lines.filter(pl.col("source_file") == relative).height
         else:
             stored = calls.filter(pl.col("source_file") == relative).height
             header = manifest.filter(pl.col("source_file") == relative)["header_lines"].item()
@@ -109,7 +120,7 @@ def test_silver_and_gold_hold_no_phone_cpf_or_email_of_generated_people(firm):
     identifiers = _identifiers(firm["root"])
     assert len(identifiers) > 50
     leaks = []
-    for name in TABLES:
+    for name in firm["tables"]:
         if not name.startswith(("silver.", "gold.")):
             continue
         frame = lake.read_table(name, firm["base"])

@@ -38,7 +38,7 @@ def test_every_line_lands_in_bronze_or_quarantine_once(tmp_path):
     base = str(tmp_path / "lake")
     first = ingest_landing(landing, base)
     assert (first.files_ingested, first.records, first.quarantined) == (
-        2, {"whatsapp": 3, "asterisk_cdr": 1}, 1)
+        2, {"bronze.whatsapp_messages": 3, "bronze.call_records": 1}, 1)
     messages = lake.read_table("bronze.whatsapp_messages", base)
     quarantine = lake.read_table("bronze.quarantine", base)
     assert messages["line_count"].sum() + quarantine["line_count"].sum() == 5

@@ -124,9 +124,11 @@ def test_analyzer_merges_without_overlaps(analyzer, text, entities):
     assert analyzer.analyze_many([text, text]) == [spans, spans]
 
 
-def test_analyzer_without_names_finds_structured_pii_only():
+def test_analyzer_without_a_directory_finds_names_by_the_ner_model():
     analyzer = build_analyzer()
-    assert [s.entity for s in analyzer.analyze("João da Silva 11 91234-5678")] == ["PHONE"]
+    spans = analyzer.analyze("João da Silva 11 91234-5678")
+    assert [(s.entity, s.text) for s in spans] == [("PERSON", "João da Silva"),
+                                                    ("PHONE", "11 91234-5678")]
 
 
 @pytest.mark.parametrize(

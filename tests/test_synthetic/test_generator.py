@@ -13,8 +13,11 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
+from pipelines.ingest.cloud_api import read_deliveries
+from pipelines.ingest.whatsapp_export import read_export
 from pipelines.synthetic.law_firm import generate
 from pipelines.synthetic.misconduct import CATEGORIES, marked_templates, template_pattern
+from pipelines.synthetic.whatsapp_writer import LAYOUTS
 
 END = date(2026, 11, 23)
 SMALL = {"days": 10, "employees": 12, "clients": 40, "seed": 11, "end": END}
@@ -67,6 +70,30 @@ def exports(demo: tuple[Path, dict]) -> dict[str, list[str]]:
     return {
         str(p.relative_to(landing)): physical_lines(p)
         for p in sorted((landing / "whatsapp").rglob("*.txt"))
+    }
+
+
+def delivery_text(line: str) -> str:
+    """Text a person wrote in one webhook delivery (bodies and captions), read independently."""
+    texts = []
+    for entry in json.loads(line)["entry"]:
+        for change in entry["changes"]:
+            value = change["value"]
+            for message in value.get("messages", []) + value.get("message_echoes", []):
+                content = message.get(message["type"], {})
+                if message["type"] == "edit":
+                    content = content["message"]["text"]
+                texts.append(content.get("body") or content.get("caption") or "")
+    return "\n".join(texts)
+
+
+@pytest.fixture(scope="module")
+def deliveries(demo: tuple[Path, dict]) -> dict[str, list[str]]:
+    """cloud_api/<day>.jsonl -> the text written in each of its lines."""
+    landing = demo[0] / "landing"
+    return {
+        str(p.relative_to(landing)): [delivery_text(line) for line in physical_lines(p)]
+        for p in sorted((landing / "cloud_api").glob("*.jsonl"))
     }
 
 
@@ -123,7 +150,6 @@ def test_landing_layout_and_summary(demo: tuple[Path, dict]) -> None:
         "manager_id",
         "extension",
     ]
-    assert len(employees) == SMALL["employees"]
     assert len(read_csv(landing / "reference" / "clients.csv")) == SMALL["clients"]
     ids = {e["employee_id"] for e in employees}
     assert all(e["manager_id"] in ids | {""} for e in employees)
@@ -145,6 +171,8 @@ def test_exports_look_like_real_ones(
             assert "Conversa do WhatsApp com " in rel
             assert b"\r" not in (landing / rel).read_bytes()
     assert len(demo[1]["layouts"]) >= 3  # pt-BR variants plus at least one other phone locale
+    for rel in exports:  # the parser reads every export without losing a line
+        assert read_export(landing / rel).quarantined == [], rel
     all_text = "\n".join("\n".join(v) for v in exports.values())
     assert "\u200e" in all_text  # iOS marks before media/system bodies
     assert re.search(r"<Mídia oculta>|\(arquivo anexado\)|<anexado: |ocultad", all_text)
@@ -165,8 +193,11 @@ def test_message_timestamps_fall_inside_the_window(exports: dict[str, list[str]]
 
 
 def test_misconduct_lines_point_at_the_seeded_text(
-    demo: tuple[Path, dict], exports: dict[str, list[str]]
+    demo: tuple[Path, dict], exports: dict[str, list[str]], deliveries: dict[str, list[str]]
 ) -> None:
+    exports = {**exports, **deliveries}
+    assert any(r["source_file"].startswith("cloud_api/") for r in
+               read_csv(demo[0] / "ground_truth" / "misconduct.csv"))
     rows = read_csv(demo[0] / "ground_truth" / "misconduct.csv")
     assert {r["label"] for r in rows} == {"positive", "hard_negative"}
     patterns = {
@@ -222,14 +253,14 @@ def test_phone_check_rejects_invalid_numbers(bad: str) -> None:
 
 
 def test_every_listed_identifier_appears_and_text_pii_is_listed(
-    demo: tuple[Path, dict], exports: dict[str, list[str]]
+    demo: tuple[Path, dict], exports: dict[str, list[str]], deliveries: dict[str, list[str]]
 ) -> None:
     landing = demo[0] / "landing"
     people = read_csv(demo[0] / "ground_truth" / "people.csv")
     reference = "\n".join(
         p.read_text(encoding="utf-8") for p in sorted((landing / "reference").glob("*.csv"))
     )
-    chat_text = "\n".join("\n".join(v) for v in exports.values())
+    chat_text = "\n".join("\n".join(v) for v in [*exports.values(), *deliveries.values()])
     everything = reference + chat_text
     for p in people:
         if p["kind"] in ("employee", "client"):
@@ -295,12 +326,43 @@ def test_consents_and_do_not_call(demo: tuple[Path, dict]) -> None:
     assert dnc and list(dnc[0]) == ["phone", "added_on", "source"]
 
 
+def test_cloud_api_deliveries_are_consistent(demo: tuple[Path, dict]) -> None:
+    landing, summary = demo[0] / "landing", demo[1]
+    files = sorted((landing / "cloud_api").glob("*.jsonl"))
+    assert files and len(files) == summary["cloud_api_files"]
+    people = read_csv(demo[0] / "ground_truth" / "people.csv")
+    phones = {p["phone_e164"].lstrip("+") for p in people if p["phone_e164"]}
+    names = {p["name"] for p in people}
+    business = set()
+    parsed = [read_deliveries(path) for path in files]
+    assert sum(p.deliveries for p in parsed) == summary["cloud_api_deliveries"]
+    messages = [m for p in parsed for m in p.messages]
+    statuses = [s for p in parsed for s in p.statuses]
+    assert all(p.quarantined == [] for p in parsed)
+    ids = {m.wa_message_id for m in messages}
+    assert len(ids) == len(messages)
+    assert {s.wa_message_id for s in statuses} <= ids
+    assert {m.original_message_id for m in messages if m.original_message_id} <= ids
+    assert {m.message_type for m in messages} >= {"text", "revoke"}
+    assert {m.direction for m in messages} == {"inbound", "outbound"}
+    for m in messages:
+        assert m.client_wa_id in phones and m.envelope.business_phone in phones
+        assert m.contact_name is None or m.contact_name in names
+        business.add(m.envelope.business_phone)
+    assert len(business) == summary["business_numbers"] >= 1
+    first, last = END - timedelta(days=SMALL["days"] - 1), END + timedelta(days=1)
+    for m in messages:
+        assert first <= m.timestamp.date() <= last
+
+
 @pytest.mark.slow
 def test_default_size_is_fast_enough(tmp_path: Path) -> None:
     began = time.perf_counter()
     summary = generate(tmp_path, end=END)
     elapsed = time.perf_counter() - began
     assert elapsed < 30
-    assert 40_000 <= summary["messages"] <= 60_000
+    assert set(summary["layouts"]) == set(LAYOUTS)  # every layout family has exports
+    assert summary["business_numbers"] >= 2
+    assert 40_000 <= summary["messages"] + summary["cloud_api_messages"] <= 60_000
     assert 6_500 <= summary["calls"] <= 9_500
     assert 100 <= summary["seeded_lines"]["positive"] <= 600

@@ -4,9 +4,10 @@ import dagster as dg
 import polars as pl
 
 from pipelines.conform.calls import SILVER_CALLS_SCHEMA, conform_calls
+from pipelines.conform.cloud_messages import conform_cloud_messages
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA, conform_messages
 from pipelines.conform.participants import build_participants
-from pipelines.defs.ingestion.assets import CALLS, WHATSAPP
+from pipelines.defs.ingestion.assets import CALLS, CLOUD_MESSAGES, WHATSAPP
 from pipelines.defs.partitions import daily, date_span
 from pipelines.defs.resources import FirmResource, LakehouseResource, in_dates
 
@@ -23,7 +24,7 @@ def bronze_rows(lakehouse: LakehouseResource, table: str, first: str, last: str)
     key_prefix="silver",
     name="messages",
     group_name="silver",
-    deps=[WHATSAPP],
+    deps=[WHATSAPP, CLOUD_MESSAGES],
     partitions_def=daily,
     backfill_policy=SINGLE_RUN,
     kinds={"delta", "polars"},
@@ -31,17 +32,25 @@ def bronze_rows(lakehouse: LakehouseResource, table: str, first: str, last: str)
 def silver_messages(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:
-    """WhatsApp messages: UTC times, pseudonymous parties, PII in text replaced by typed
-    placeholders, deleted/edited flagged, the same message from two exports kept once."""
+    """WhatsApp messages from chat exports and Cloud API webhooks: UTC times, pseudonymous
+    parties, PII in text replaced by typed placeholders, deleted/edited flagged, the same message
+    from two exports (or a webhook delivered twice) kept once."""
     first, last = date_span(context)
     bronze = bronze_rows(lakehouse, "bronze.whatsapp_messages", first, last)
-    silver = conform_messages(bronze, firm.directory(), firm.privacy(), firm.timezone)
+    cloud = bronze_rows(lakehouse, "bronze.cloud_api_messages", first, last)
+    directory, privacy = firm.directory(), firm.privacy()
+    exported = conform_messages(bronze, directory, privacy, firm.timezone)
+    delivered = conform_cloud_messages(cloud, directory, privacy, firm.timezone)
+    silver = pl.concat([exported, delivered])
     written = lakehouse.replace_dates(silver, "silver.messages", first, last)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": written,
             "bronze_rows": bronze.height,
-            "duplicates_dropped": bronze.height - written,
+            "cloud_api_rows": cloud.height,
+            "from_exports": exported.height,
+            "from_cloud_api": delivered.height,
+            "duplicates_dropped": bronze.height - exported.height,
             "first_date": first,
             "last_date": last,
         }

@@ -3,10 +3,13 @@
 import dagster as dg
 
 from pipelines.defs.resources import FirmResource, LakehouseResource
+from pipelines.ingest.bronze_cloud import CLOUD_MESSAGES_TABLE, CLOUD_STATUSES_TABLE
 from pipelines.ingest.bronze_loader import MANIFEST, QUARANTINE, RECORD_TABLES, ingest_landing
 
 WHATSAPP = dg.AssetKey(["bronze", "whatsapp_messages"])
 CALLS = dg.AssetKey(["bronze", "call_records"])
+CLOUD_MESSAGES = dg.AssetKey(["bronze", "cloud_api_messages"])
+CLOUD_STATUSES = dg.AssetKey(["bronze", "cloud_api_statuses"])
 QUARANTINE_KEY = dg.AssetKey(["bronze", "quarantine"])
 MANIFEST_KEY = dg.AssetKey(["bronze", "ingest_manifest"])
 
@@ -22,8 +25,20 @@ MANIFEST_KEY = dg.AssetKey(["bronze", "ingest_manifest"])
         ),
         dg.AssetSpec(
             CALLS,
-            description="Call detail records (Asterisk Master.csv rows) "
-            "exactly as received, with provenance and hash chain.",
+            description="Call detail records (Asterisk cdr-csv, cdr_custom, FreeSWITCH or "
+            "mapped CSV rows) exactly as received, with provenance and hash chain.",
+            kinds={"delta"},
+        ),
+        dg.AssetSpec(
+            CLOUD_MESSAGES,
+            description="WhatsApp Cloud API webhook messages and echoes, each with its raw "
+            "JSON, delivery sha256, provenance and hash chain.",
+            kinds={"delta"},
+        ),
+        dg.AssetSpec(
+            CLOUD_STATUSES,
+            description="WhatsApp Cloud API message statuses (sent, delivered, read, failed…) "
+            "with raw JSON, provenance and hash chain.",
             kinds={"delta"},
         ),
         dg.AssetSpec(
@@ -44,15 +59,20 @@ def bronze_landing(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ):
     """Load new files from the landing folder into bronze (a file already seen is skipped)."""
-    report = ingest_landing(firm.landing, base=lakehouse.uri)
+    report = ingest_landing(firm.landing, base=lakehouse.uri, timezone=firm.timezone)
     context.log.info(
         f"{report.files_seen} files seen, {report.files_ingested} ingested, "
         f"{report.files_skipped} skipped as already ingested, "
         f"{report.orphans_removed} rows of interrupted loads removed"
     )
+    record_tables = (
+        (WHATSAPP, RECORD_TABLES["whatsapp"]),
+        (CALLS, RECORD_TABLES["asterisk_cdr"]),
+        (CLOUD_MESSAGES, CLOUD_MESSAGES_TABLE),
+        (CLOUD_STATUSES, CLOUD_STATUSES_TABLE),
+    )
     added = (
-        (WHATSAPP, RECORD_TABLES["whatsapp"], report.records.get("whatsapp", 0)),
-        (CALLS, RECORD_TABLES["asterisk_cdr"], report.records.get("asterisk_cdr", 0)),
+        *((key, table, report.records.get(table, 0)) for key, table in record_tables),
         (QUARANTINE_KEY, QUARANTINE, report.quarantined),
         (MANIFEST_KEY, MANIFEST, report.files_ingested),
     )

@@ -1,0 +1,81 @@
+"""audit.access_log: one row per access to personal data or attempt at it, granted or not.
+
+Append-only. Written by `vigia reidentify` and `vigia vault rotate-key` now; the dashboards will
+add page views, snippet-revealing filters and exports with the same columns (`page`, `what`).
+Rows carry pseudonyms, never identities; `reason` is what the person typed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import polars as pl
+
+from pipelines import lake
+
+ACCESS_LOG_TABLE = "audit.access_log"
+ACCESS_LOG_SCHEMA = {
+    "event_id": pl.Utf8,
+    "at": pl.Datetime("us", "UTC"),
+    "user": pl.Utf8,  # as authenticated (CLI: --user; dashboards: login)
+    "role": pl.Utf8,  # null when the user is unknown
+    "action": pl.Utf8,  # reidentify | rotate_vault_key | page_view | export | …
+    "token": pl.Utf8,  # pseudonym concerned, if any (only token-shaped values)
+    "reason": pl.Utf8,
+    "outcome": pl.Utf8,  # granted | denied | error
+    "detail": pl.Utf8,  # why denied or failed, as a code (e.g. no_reason, role_not_allowed)
+    "page": pl.Utf8,  # dashboards page; null for the CLI
+    "what": pl.Utf8,  # table, filters, pseudonyms shown (dashboards)
+    "host": pl.Utf8,  # workstation host name, or client address
+    "client": pl.Utf8,  # "vigia-cli (os user …)" or a browser user agent
+}
+GRANTED, DENIED, ERROR = "granted", "denied", "error"
+
+
+def workstation() -> str:
+    return socket.gethostname() or "unknown"
+
+
+def cli_client() -> str:
+    try:
+        return f"vigia-cli (os user {getpass.getuser()})"
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "vigia-cli"
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    user: str
+    role: str | None
+    action: str
+    outcome: str
+    token: str | None = None
+    reason: str | None = None
+    detail: str | None = None
+    page: str | None = None
+    what: str | None = None
+    host: str = field(default_factory=workstation)
+    client: str = field(default_factory=cli_client)
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def append_events(events: Sequence[AccessEvent], base: str | None = None) -> int:
+    """Append events to audit.access_log (created on first use). Returns rows written."""
+    frame = pl.DataFrame(
+        {name: [getattr(e, name) for e in events] for name in ACCESS_LOG_SCHEMA},
+        schema=ACCESS_LOG_SCHEMA,
+    )
+    return lake.append(frame, ACCESS_LOG_TABLE, base=base)
+
+
+def read_access_log(base: str | None = None) -> pl.DataFrame:
+    """The whole log, oldest first (empty frame with the schema when nothing was logged yet)."""
+    if not lake.table_exists(ACCESS_LOG_TABLE, base):
+        return pl.DataFrame(schema=ACCESS_LOG_SCHEMA)
+    return lake.read_table(ACCESS_LOG_TABLE, base).sort("at")
