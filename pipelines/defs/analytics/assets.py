@@ -6,8 +6,8 @@ from pipelines.analytics.contact_frequency import contact_frequency
 from pipelines.analytics.contact_hours import contact_hours
 from pipelines.conform.calls import SILVER_CALLS_SCHEMA
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA
-from pipelines.defs.conformed.assets import SINGLE_RUN, silver_calls, silver_messages
-from pipelines.defs.partitions import daily, date_span
+from pipelines.defs.conformed.assets import silver_calls, silver_messages
+from pipelines.defs.partitions import daily_table, date_span
 from pipelines.defs.resources import FirmResource, LakehouseResource
 
 
@@ -18,15 +18,7 @@ def _silver(lakehouse: LakehouseResource, first: str, last: str):
     )
 
 
-@dg.asset(
-    key_prefix="gold",
-    name="contact_frequency_daily",
-    group_name="gold",
-    deps=[silver_messages, silver_calls],
-    partitions_def=daily,
-    backfill_policy=SINGLE_RUN,
-    kinds={"delta", "polars"},
-)
+@daily_table("gold", "contact_frequency_daily", [silver_messages, silver_calls])
 def gold_contact_frequency_daily(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource
 ) -> dg.MaterializeResult:
@@ -38,15 +30,7 @@ def gold_contact_frequency_daily(
     return dg.MaterializeResult(metadata={"dagster/row_count": written})
 
 
-@dg.asset(
-    key_prefix="gold",
-    name="contact_hours",
-    group_name="gold",
-    deps=[silver_messages, silver_calls],
-    partitions_def=daily,
-    backfill_policy=SINGLE_RUN,
-    kinds={"delta", "polars"},
-)
+@daily_table("gold", "contact_hours", [silver_messages, silver_calls])
 def gold_contact_hours(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:

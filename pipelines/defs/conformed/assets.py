@@ -8,10 +8,8 @@ from pipelines.conform.cloud_messages import conform_cloud_messages
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA, conform_messages
 from pipelines.conform.participants import build_participants
 from pipelines.defs.ingestion.assets import CALLS, CLOUD_MESSAGES, WHATSAPP
-from pipelines.defs.partitions import daily, date_span
+from pipelines.defs.partitions import daily_table, date_span
 from pipelines.defs.resources import FirmResource, LakehouseResource, in_dates
-
-SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 
 def bronze_rows(lakehouse: LakehouseResource, table: str, first: str, last: str) -> pl.DataFrame:
@@ -20,15 +18,7 @@ def bronze_rows(lakehouse: LakehouseResource, table: str, first: str, last: str)
     return lakehouse.scan(table).filter(in_dates(first, last)).collect()
 
 
-@dg.asset(
-    key_prefix="silver",
-    name="messages",
-    group_name="silver",
-    deps=[WHATSAPP, CLOUD_MESSAGES],
-    partitions_def=daily,
-    backfill_policy=SINGLE_RUN,
-    kinds={"delta", "polars"},
-)
+@daily_table("silver", "messages", [WHATSAPP, CLOUD_MESSAGES])
 def silver_messages(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:
@@ -57,15 +47,7 @@ def silver_messages(
     )
 
 
-@dg.asset(
-    key_prefix="silver",
-    name="calls",
-    group_name="silver",
-    deps=[CALLS],
-    partitions_def=daily,
-    backfill_policy=SINGLE_RUN,
-    kinds={"delta", "polars"},
-)
+@daily_table("silver", "calls", [CALLS])
 def silver_calls(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:

@@ -3,21 +3,13 @@
 import dagster as dg
 
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA
-from pipelines.defs.conformed.assets import SINGLE_RUN, silver_messages
-from pipelines.defs.partitions import daily, date_span
+from pipelines.defs.conformed.assets import silver_messages
+from pipelines.defs.partitions import daily_table, date_span
 from pipelines.defs.resources import FirmResource, LakehouseResource
 from pipelines.detection.message_scores import score_messages
 
 
-@dg.asset(
-    key_prefix="gold",
-    name="message_scores",
-    group_name="gold",
-    deps=[silver_messages],
-    partitions_def=daily,
-    backfill_policy=SINGLE_RUN,
-    kinds={"delta", "spacy"},
-)
+@daily_table("gold", "message_scores", [silver_messages], {"delta", "spacy"})
 def gold_message_scores(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:
