@@ -200,3 +200,33 @@ def test_too_many_quarantined_lines_fail_the_blocking_bronze_check(firm, tmp_pat
     assert not summary.success
     assert any("quarantined share of each file <= 5%" in c for c in summary.failed_checks)
     assert not lake.table_exists("silver.messages", settings.lakehouse_uri)
+
+
+def test_a_failed_blocking_silver_check_stops_gold_in_the_same_run(firm, tmp_path, monkeypatch):
+    """Break redaction: silver.messages then holds a CPF and a phone in clear, its blocking
+    contract check fails, and Dagster does not materialize the gold assets downstream of it."""
+    import pipelines.conform.cloud_messages as cloud
+    import pipelines.conform.messages as conform
+
+    def no_redaction(texts, *args, **kwargs):
+        return list(texts)
+
+    monkeypatch.setattr(conform, "redact_many", no_redaction)
+    monkeypatch.setattr(cloud, "redact_many", no_redaction)
+    landing = tmp_path / "landing"
+    shutil.copytree(firm["root"] / "landing", landing)
+    (landing / "whatsapp" / "E001" / "Conversa do WhatsApp com Teste.txt").write_text(
+        f"28/10/2026 10:00 - Teste: meu cpf é {CPF}, liga no (11) 98765-4321\n", encoding="utf-8"
+    )
+    settings = Settings(lakehouse_uri=str(tmp_path / "lake"), landing_dir=landing)
+    monkeypatch.setenv("VIGIA_KEY", TEST_KEY)
+    monkeypatch.setenv("VIGIA_VAULT_KEY_FILE", str(tmp_path / "vault.key"))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    summary = run_pipeline(build_defs(settings), settings.lakehouse_uri)
+    assert not summary.success
+    failed = " ".join(c for c in summary.failed_checks if "silver.messages" in c)
+    assert "no e-mail, CPF or phone" in failed
+    assert CPF not in failed and "98765-4321" not in failed
+    assert lake.table_exists("silver.messages", settings.lakehouse_uri)  # written, then checked
+    for downstream in ("gold.message_scores", "gold.contact_frequency_daily", "gold.contact_hours"):
+        assert not lake.table_exists(downstream, settings.lakehouse_uri), downstream
