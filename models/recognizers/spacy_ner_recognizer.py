@@ -10,6 +10,7 @@ LOCATION, ORGANIZATION (PER/PESSOA, LOC/GPE/LOCAL, ORG/ORGANIZACAO as other mode
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ LABEL_MAP = {
 }  # fmt: skip
 
 
+_WORD = re.compile(r"\w+")
 LEXICON = Path(__file__).resolve().parents[1] / "ner" / "chat_lexicon.yaml"
 
 
@@ -111,7 +113,12 @@ class SpacyNerRecognizer(Recognizer):
         return f"{type(self).__name__}(model={Path(self.model).name!r})"
 
     def prefilter(self, text: str) -> bool:
-        return any(c.isalpha() for c in text)
+        """Run the model only where a name can be: a capital letter after the first character,
+        or a word that is a known (lowercase-typed) name. "ok", "bom dia, tudo bem?" skip it."""
+        if any(c.isupper() for c in text[1:]):
+            return True
+        words = known_words()
+        return any(w in words for w in _WORD.findall(fold_name(text)))
 
     def find(self, text: str) -> list[PiiSpan]:
         return self._spans(text, self.nlp(text))

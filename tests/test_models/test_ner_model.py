@@ -148,3 +148,18 @@ def test_model_chosen_by_environment(monkeypatch, tmp_path):
 )
 def test_lowercase_single_words_are_kept_only_when_known_names(recognizer, text, kept):
     assert [s.text for s in recognizer.find(text)] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("ok", False),
+        ("Bom dia, tudo bem?", False),
+        ("obrigado pelo retorno, amanhã te mando", False),
+        ("Bom dia Dona Cida", True),           # a capital after the first character
+        ("fala com o joão amanhã", True),      # a known name typed in lowercase
+        ("fala com a cida", True),
+    ],
+)
+def test_the_model_runs_only_where_a_name_can_be(recognizer, text, runs):
+    assert recognizer.prefilter(text) is runs
