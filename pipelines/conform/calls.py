@@ -58,8 +58,8 @@ def conform_calls(
         for k in ("direction", "employee_token", "team", "counterpart_token", "counterpart_country")
     }
     for src, dst in bronze.select("src", "dst").iter_rows():
-        caller = _party(src or "", directory, privacy.default_region)
-        callee = _party(dst or "", directory, privacy.default_region)
+        caller = call_party(src or "", directory, privacy.default_region)
+        callee = call_party(dst or "", directory, privacy.default_region)
         if caller[1] is not None and callee[1] is None:
             direction, employee, other = "outbound", caller, callee
         elif callee[1] is not None and caller[1] is None:
@@ -151,7 +151,7 @@ def _collapse(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _party(number: str, directory: Directory, region: str):
+def call_party(number: str, directory: Directory, region: str):
     """(canonical identifier, employee or None, country) of one side of a call."""
     number = number.strip()
     employee = directory.by_extension.get(number)

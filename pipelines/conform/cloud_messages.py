@@ -16,7 +16,7 @@ from pipelines.conform.directory import Directory
 from pipelines.conform.keyed_ids import keyed_id
 from pipelines.conform.local_time import utc_offset_minutes
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA, PrivacyContext
-from pipelines.privacy.redaction import redact_many
+from pipelines.privacy.redaction import redact_many, redact_optional
 
 _KIND = {"reaction": "reaction", "unreaction": "reaction", "system": "system"}
 
@@ -43,15 +43,6 @@ def _flag_originals(bronze: pl.DataFrame) -> pl.DataFrame:
         (pl.col("message_type") != "revoke")
         | ~pl.col("original_message_id").is_in(present).fill_null(False)
     )
-
-
-def _redact_optional(values: list[str | None], privacy: PrivacyContext) -> list[str | None]:
-    present = [i for i, v in enumerate(values) if v]
-    redacted = redact_many([values[i] for i in present], privacy.analyzer, privacy.pseudonymizer)
-    out: list[str | None] = [None] * len(values)
-    for i, text in zip(present, redacted, strict=True):
-        out[i] = text
-    return out
 
 
 def conform_cloud_messages(
@@ -132,7 +123,11 @@ def conform_cloud_messages(
         pl.Series("text_redacted", redact_many(body, privacy.analyzer, pseudo), dtype=pl.Utf8),
         pl.Series(
             "attachment_redacted",
-            _redact_optional(bronze.get_column("attachment_name").to_list(), privacy),
+            redact_optional(
+                bronze.get_column("attachment_name").to_list(),
+                privacy.analyzer,
+                privacy.pseudonymizer,
+            ),
             dtype=pl.Utf8,
         ),
         utc_offset_minutes=utc_offset_minutes("event_local", "sent_at"),

@@ -17,7 +17,7 @@ from pipelines.conform.directory import Directory
 from pipelines.conform.keyed_ids import keyed_id
 from pipelines.conform.local_time import local_to_utc, utc_offset_minutes
 from pipelines.privacy.pseudonyms import Pseudonymizer
-from pipelines.privacy.redaction import redact_many
+from pipelines.privacy.redaction import redact_many, redact_optional
 
 SILVER_MESSAGES_SCHEMA = {
     "message_id": pl.Utf8,
@@ -66,10 +66,10 @@ def conform_messages(
         return pl.DataFrame(schema=SILVER_MESSAGES_SCHEMA)
     bronze = bronze.sort("ingested_at", "source_file", "line_number")
     chats = {
-        (source_file, owner): _chat_parties(source_file, owner, senders, directory, privacy)
-        for (source_file, owner), senders in _senders_by_file(bronze).items()
+        (source_file, owner): chat_parties(source_file, owner, senders, directory, privacy)
+        for (source_file, owner), senders in senders_by_file(bronze).items()
     }
-    senders = _sender_identities(bronze, chats, directory, privacy)
+    senders = sender_identities(bronze, chats, directory, privacy)
     pseudo = privacy.pseudonymizer
 
     def token(canonical: str | None) -> str | None:
@@ -103,7 +103,7 @@ def conform_messages(
     body = bronze.get_column("body").fill_null("").to_list()
     attachments = bronze.get_column("attachment_name").to_list()
     redacted_text = redact_many(body, privacy.analyzer, privacy.pseudonymizer)
-    redacted_attachments = _redact_optional(attachments, privacy)
+    redacted_attachments = redact_optional(attachments, privacy.analyzer, privacy.pseudonymizer)
 
     silver = (
         bronze.select(
@@ -148,7 +148,7 @@ def conform_messages(
     )
 
 
-def _senders_by_file(bronze: pl.DataFrame) -> dict[tuple[str, str | None], list[str]]:
+def senders_by_file(bronze: pl.DataFrame) -> dict[tuple[str, str | None], list[str]]:
     grouped = (
         bronze.filter(pl.col("sender").is_not_null())
         .group_by("source_file", "owner_folder", maintain_order=True)
@@ -160,7 +160,7 @@ def _senders_by_file(bronze: pl.DataFrame) -> dict[tuple[str, str | None], list[
     return result
 
 
-def _chat_parties(
+def chat_parties(
     source_file: str,
     owner: str | None,
     senders: list[str],
@@ -193,7 +193,7 @@ def _chat_parties(
     )
 
 
-def _sender_identities(
+def sender_identities(
     bronze: pl.DataFrame, chats: dict, directory: Directory, privacy: PrivacyContext
 ) -> dict[tuple[str, str], tuple[str, str]]:
     """(source_file, sender as shown) -> (canonical identifier, role)."""
@@ -223,12 +223,3 @@ def _direction(kind: str, sender: str | None, chat: ChatParties) -> str:
     if kind != "message" or sender is None:
         return "system"
     return "outbound" if sender == chat.employee_canonical else "inbound"
-
-
-def _redact_optional(values: list[str | None], privacy: PrivacyContext) -> list[str | None]:
-    present = [i for i, v in enumerate(values) if v]
-    redacted = redact_many([values[i] for i in present], privacy.analyzer, privacy.pseudonymizer)
-    out: list[str | None] = [None] * len(values)
-    for i, text in zip(present, redacted, strict=True):
-        out[i] = text
-    return out

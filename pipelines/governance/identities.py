@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.conform.calls import _party as call_party
+from pipelines.conform.calls import call_party
 from pipelines.conform.chat_titles import chat_title
 from pipelines.conform.cloud_messages import wa_number
 from pipelines.conform.directory import Directory, Person
 from pipelines.conform.messages import (
     PrivacyContext,
-    _chat_parties,
-    _sender_identities,
-    _senders_by_file,
+    chat_parties,
+    sender_identities,
+    senders_by_file,
 )
 from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.privacy.vault import Identity
@@ -64,13 +64,13 @@ class IdentityCollector:
         if senders.is_empty():
             return
         chats = {
-            key: _chat_parties(*key, names, self.directory, privacy)
-            for key, names in _senders_by_file(senders).items()
+            key: chat_parties(*key, names, self.directory, privacy)
+            for key, names in senders_by_file(senders).items()
         }
         for (source_file, _), chat in chats.items():
             self.add(chat.employee_canonical)
             self.add(chat.counterpart_canonical, chat_title(source_file))
-        for (_, sender), (canonical, _) in _sender_identities(
+        for (_, sender), (canonical, _) in sender_identities(
             senders, chats, self.directory, privacy
         ).items():
             self.add(canonical, sender)

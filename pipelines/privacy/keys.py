@@ -63,19 +63,8 @@ def _create_key_file(path: Path) -> None:
 
 def _read_key_file(path: Path) -> bytes:
     try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise KeyConfigError(f"cannot read key file {path}: {exc.strerror}") from None
-    if stat.S_IMODE(mode) & 0o077:
-        raise KeyConfigError(
-            f"key file {path} is readable by group or others: run `chmod 600 {path}`"
-        )
-    try:
-        text = path.read_text(encoding="ascii").strip()
-        key = bytes.fromhex(text)
-    except OSError as exc:
-        raise KeyConfigError(f"cannot read key file {path}: {exc.strerror}") from None
-    except (UnicodeDecodeError, ValueError):
+        key = bytes.fromhex(read_private_file(path).strip())
+    except ValueError:
         raise KeyConfigError(
             f"key file {path} does not hold a hex key: restore it from backup "
             "(a new key changes every pseudonym)"

@@ -157,3 +157,15 @@ def span_token(
 ) -> str:
     """The pseudonym a span's placeholder carries (a keyed hash of its canonical value)."""
     return pseudonymizer.token(canonical_for_span(span, analyzer, default_region))
+
+
+def redact_optional(
+    values: list[str | None], analyzer: Analyzer, pseudonymizer: Pseudonymizer
+) -> list[str | None]:
+    """`redact_many` over a column with gaps (e.g. attachment names): None stays None."""
+    present = [i for i, v in enumerate(values) if v]
+    redacted = redact_many([values[i] for i in present], analyzer, pseudonymizer)
+    out: list[str | None] = [None] * len(values)
+    for i, text in zip(present, redacted, strict=True):
+        out[i] = text
+    return out
