@@ -29,8 +29,13 @@ def table_counts(tables: list[str], base: str | None = None) -> dict[str, int]:
 
 def print_summary(base: str | None, result: RunSummary, tables: list[str]) -> None:
     status = "ok" if result.success else "FAILED"
-    span = f" for {result.first_date} .. {result.last_date}" if result.first_date else ""
-    print(f"\npipeline run {status}{span}")
+    if result.first_date:
+        span = f": rebuilt {result.first_date} .. {result.last_date}"
+    elif result.success:
+        span = ": no new landing files, nothing rebuilt (`vigia run --full` rebuilds every date)"
+    else:
+        span = ""
+    print(f"\npipeline run {status}{span} ({result.new_files} new files)")
     print(f"lakehouse: {lake.table_uri('gold.x', base).rsplit('/gold/', 1)[0]}")
     for name, rows in table_counts(tables, base).items():
         print(f"  {name:<32} {rows:>10,} rows")

@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines.defs.resources import FirmResource, LakehouseResource
 from pipelines.ingest.bronze_cloud import CLOUD_MESSAGES_TABLE, CLOUD_STATUSES_TABLE
 from pipelines.ingest.bronze_loader import MANIFEST, QUARANTINE, RECORD_TABLES, ingest_landing
+from pipelines.ingest.bronze_tables import create_missing_tables
 
 WHATSAPP = dg.AssetKey(["bronze", "whatsapp_messages"])
 CALLS = dg.AssetKey(["bronze", "call_records"])
@@ -60,6 +61,9 @@ def bronze_landing(
 ):
     """Load new files from the landing folder into bronze (a file already seen is skipped)."""
     report = ingest_landing(firm.landing, base=lakehouse.uri, timezone=firm.timezone)
+    created = create_missing_tables(lakehouse.uri)
+    if created:
+        context.log.info(f"created empty (no landing file has fed them yet): {', '.join(created)}")
     context.log.info(
         f"{report.files_seen} files seen, {report.files_ingested} ingested, "
         f"{report.files_skipped} skipped as already ingested, "
