@@ -4,13 +4,17 @@ Bronze first; then silver and gold for the event dates the newly ingested files 
 run (the daily assets use a single-run backfill policy, so a range costs one pass, not one run
 per day). Adding a day of files therefore costs about a day of work; ``full=True`` (or explicit
 ``dates``) rebuilds a wider span, e.g. after a rule or code change.
+
+Which files have been built is recorded in ``audit.build_log`` only after the silver/gold run
+succeeded, so a run that failed or was killed after ingesting leaves its files pending and the
+next run builds their dates.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import dagster as dg
 import polars as pl
@@ -21,6 +25,14 @@ from pipelines.ingest.bronze_loader import MANIFEST
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+BUILD_LOG = "audit.build_log"
+BUILD_LOG_SCHEMA = {
+    "file_sha256": pl.Utf8,
+    "first_event_date": pl.Date,
+    "last_event_date": pl.Date,
+    "run_id": pl.Utf8,
+    "built_at": pl.Datetime("us", "UTC"),
+}
 
 
 @dataclass
@@ -46,6 +58,29 @@ def ingested_files(base: str | None = None) -> set[str]:
     if not lake.table_exists(MANIFEST, base):
         return set()
     return set(lake.read_table(MANIFEST, base, ["file_sha256"])["file_sha256"].to_list())
+
+
+def built_files(base: str | None = None) -> set[str]:
+    """sha256 of every ingested file whose dates silver and gold have been built for."""
+    if not lake.table_exists(BUILD_LOG, base):
+        return set()
+    return set(lake.read_table(BUILD_LOG, base, ["file_sha256"])["file_sha256"].to_list())
+
+
+def _record_built(files: set[str], run_id: str, base: str | None) -> None:
+    if not files:
+        return
+    manifest = (
+        lake.scan_table(MANIFEST, base)
+        .filter(pl.col("file_sha256").is_in(list(files)))
+        .group_by("file_sha256")
+        .agg(pl.col("first_event_date").min(), pl.col("last_event_date").max())
+        .collect()
+    )
+    rows = manifest.with_columns(
+        pl.lit(run_id).alias("run_id"), pl.lit(datetime.now(UTC)).alias("built_at")
+    )
+    lake.append(rows.select(list(BUILD_LOG_SCHEMA)).cast(BUILD_LOG_SCHEMA), BUILD_LOG, base=base)
 
 
 def event_date_span(
@@ -102,11 +137,10 @@ def run_pipeline(
         instance=instance, raise_on_error=False, run_config=QUIET
     )
     _collect(ingest, summary)
-    summary.new_files = len(ingested_files(base) - before)
-    if dates is not None:
-        span = dates
-    else:
-        span = event_date_span(base, skip_files=None if full else before)
+    ingested = ingested_files(base)
+    summary.new_files = len(ingested - before)
+    built = built_files(base)
+    span = dates or event_date_span(base, skip_files=None if full else built)
     if not summary.success or span is None:
         return summary
     job = defs.resolve_job_def("daily_pipeline")
@@ -119,4 +153,6 @@ def run_pipeline(
         tags={RANGE_START: first, RANGE_END: last},
     )
     _collect(daily, summary)
+    if daily.success and (full or dates is None):
+        _record_built(ingested - built, daily.run_id, base)
     return summary
