@@ -41,14 +41,16 @@ def run(args: argparse.Namespace) -> int:
             f"landing folder {settings.landing_dir} does not exist; set "
             "VIGIA_LANDING_DIR or run `vigia generate --out .` first"
         )
-    if (args.first is None) != (args.last is None):
+    first, last = getattr(args, "first", None), getattr(args, "last", None)  # `vigia demo` too
+    full = getattr(args, "full", False)
+    if (first is None) != (last is None):
         raise CliError("give both --from and --to (YYYY-MM-DD), or neither")
-    if args.first and args.full:
+    if first and full:
         raise CliError("--full rebuilds every date; do not combine it with --from/--to")
-    if args.first and args.first > args.last:
-        raise CliError(f"--from {args.first} is after --to {args.last}")
-    dates = (args.first, args.last) if args.first else None
+    if first and first > last:
+        raise CliError(f"--from {first} is after --to {last}")
+    dates = (first, last) if first else None
     defs = build_defs(settings)
-    result = run_pipeline(defs, settings.lakehouse_uri, full=args.full, dates=dates)
+    result = run_pipeline(defs, settings.lakehouse_uri, full=full, dates=dates)
     print_summary(settings.lakehouse_uri, result, asset_tables(defs))
     return 0 if result.success else 1
