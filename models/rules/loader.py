@@ -12,13 +12,23 @@ from typing import Any
 
 import spacy
 import yaml
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
 
-from models.rules.schema import CATEGORIES, LANGUAGES, SEVERITY_WEIGHTS, Rule, RuleFileError, fold
+from models.rules.norms import ABBREVIATIONS_STEM, load_abbreviations
+from models.rules.patterns import parse_near, parse_patterns, string_list
+from models.rules.schema import (
+    CATEGORIES,
+    LANGUAGES,
+    SEVERITY_WEIGHTS,
+    YAML_LOADER,
+    Rule,
+    RuleFileError,
+    fold,
+)
+
+__all__ = ["RULES_DIR", "load_abbreviations", "load_rule_file", "load_rules", "rule_files"]
 
 RULES_DIR = Path(__file__).resolve().parent
-ABBREVIATIONS_STEM = "abbreviations"
+THRESHOLDS_NAME = "thresholds.yaml"  # label thresholds (thresholds.py), not a rule file
 
 # "definitions" holds YAML anchors (word lists, gap tokens) reused by the rules; not read otherwise
 _FILE_KEYS = {"category", "language", "description", "definitions", "exclusions", "rules"}
@@ -30,17 +40,17 @@ _RULE_KEYS = {
     "patterns",
     "exclusions",
     "exclusion_patterns",
+    "near",
+    "also",
     "examples",
 }
 _EXAMPLE_KEYS = {"match", "no_match"}
 # token attributes whose string values are folded like the text they are compared with
-_FOLDED_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA"}
-_FOLDED_OPS = {"IN", "NOT_IN", "FUZZY", "FUZZY1", "FUZZY2", "FUZZY3", "FUZZY4", "FUZZY5"}
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except UnicodeDecodeError as exc:
         raise RuleFileError(path, None, "is not UTF-8 text: save it as UTF-8") from exc
     except yaml.YAMLError as exc:
@@ -49,75 +59,14 @@ def _read_yaml(path: Path) -> Any:
         raise RuleFileError(path, None, f"is not valid YAML{line}: fix the syntax") from exc
 
 
-def _string_list(value: Any, path: Path, rule_id: str | None, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise RuleFileError(path, rule_id, f"'{key}' must be a list of strings")
-    items = []
-    for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise RuleFileError(path, rule_id, f"'{key}[{i}]' must be a non-empty string")
-        items.append(item)
-    return tuple(items)
-
-
 def _phrases(value: Any, path: Path, rule_id: str | None, key: str, vocab_nlp) -> tuple[str, ...]:
     phrases = []
-    for i, phrase in enumerate(_string_list(value, path, rule_id, key)):
+    for i, phrase in enumerate(string_list(value, path, rule_id, key)):
         folded = " ".join(fold(phrase).split())
         if not any(not t.is_punct for t in vocab_nlp.make_doc(folded)):
             raise RuleFileError(path, rule_id, f"'{key}[{i}]' has no words: write a word phrase")
         phrases.append(folded)
     return tuple(dict.fromkeys(phrases))
-
-
-def _fold_value(attr: str, value: Any) -> Any:
-    if attr not in _FOLDED_ATTRS:
-        return value
-    if isinstance(value, str):
-        return fold(value)
-    if isinstance(value, dict):
-        out = {}
-        for op, arg in value.items():
-            if op in _FOLDED_OPS and isinstance(arg, list):
-                out[op] = [fold(a) if isinstance(a, str) else a for a in arg]
-            elif op in _FOLDED_OPS and isinstance(arg, str):
-                out[op] = fold(arg)
-            else:
-                out[op] = arg
-        return out
-    return value
-
-
-def _patterns(
-    value: Any, path: Path, rule_id: str, key: str, vocab: Vocab
-) -> tuple[list[dict[str, Any]], ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise RuleFileError(path, rule_id, f"'{key}' must be a list of token patterns")
-    patterns = []
-    for i, pattern in enumerate(value):
-        if not isinstance(pattern, list) or not pattern:
-            raise RuleFileError(
-                path, rule_id, f"'{key}[{i}]' must be a non-empty list of token dicts"
-            )
-        if not all(isinstance(token, dict) for token in pattern):
-            raise RuleFileError(path, rule_id, f"'{key}[{i}]' must contain only token dicts")
-        folded = [{attr: _fold_value(attr, v) for attr, v in token.items()} for token in pattern]
-        try:
-            Matcher(vocab, validate=True).add("check", [folded])
-        except Exception as exc:  # spaCy raises MatchPatternError, ValueError or KeyError
-            detail = " ".join(str(exc).split())[:300]
-            raise RuleFileError(
-                path,
-                rule_id,
-                f"'{key}[{i}]' does not compile as a spaCy Matcher pattern ({detail}): "
-                "fix the token pattern",
-            ) from exc
-        patterns.append(folded)
-    return tuple(patterns)
 
 
 def _rule(
@@ -150,12 +99,20 @@ def _rule(
             path, rule_id, f"severity must be one of {list(SEVERITY_WEIGHTS)}, got {severity!r}"
         )
     phrases = _phrases(raw.get("phrases"), path, rule_id, "phrases", nlp)
-    patterns = _patterns(raw.get("patterns"), path, rule_id, "patterns", nlp.vocab)
-    if not phrases and not patterns:
-        raise RuleFileError(path, rule_id, "needs at least one entry in 'phrases' or 'patterns'")
+    patterns = parse_patterns(raw.get("patterns"), path, rule_id, "patterns", nlp)
+    near = parse_near(raw.get("near"), path, rule_id)
+    also = string_list(raw.get("also"), path, rule_id, "also")
+    if not set(also) <= set(CATEGORIES) or category in also:
+        raise RuleFileError(
+            path, rule_id, f"'also' must list other categories among {list(CATEGORIES)}"
+        )
+    if not phrases and not patterns and not near:
+        raise RuleFileError(
+            path, rule_id, "needs at least one entry in 'phrases', 'patterns' or 'near'"
+        )
     exclusions = _phrases(raw.get("exclusions"), path, rule_id, "exclusions", nlp)
-    exclusion_patterns = _patterns(
-        raw.get("exclusion_patterns"), path, rule_id, "exclusion_patterns", nlp.vocab
+    exclusion_patterns = parse_patterns(
+        raw.get("exclusion_patterns"), path, rule_id, "exclusion_patterns", nlp
     )
     examples = raw.get("examples") or {}
     if not isinstance(examples, dict) or set(examples) - _EXAMPLE_KEYS:
@@ -170,10 +127,10 @@ def _rule(
         patterns=patterns,
         exclusions=tuple(dict.fromkeys(file_exclusions + exclusions)),
         exclusion_patterns=exclusion_patterns,
-        examples_match=_string_list(examples.get("match"), path, rule_id, "examples.match"),
-        examples_no_match=_string_list(
-            examples.get("no_match"), path, rule_id, "examples.no_match"
-        ),
+        near=near,
+        also=also,
+        examples_match=string_list(examples.get("match"), path, rule_id, "examples.match"),
+        examples_no_match=string_list(examples.get("no_match"), path, rule_id, "examples.no_match"),
         source=path.name,
     )
 
@@ -212,7 +169,9 @@ def load_rule_file(path: Path, nlp=None) -> list[Rule]:
 def rule_files(directory: Path | None = None) -> list[Path]:
     directory = Path(directory) if directory is not None else RULES_DIR
     return sorted(
-        p for p in directory.glob("*.yaml") if not p.name.startswith(f"{ABBREVIATIONS_STEM}.")
+        p
+        for p in directory.glob("*.yaml")
+        if not p.name.startswith(f"{ABBREVIATIONS_STEM}.") and p.name != THRESHOLDS_NAME
     )
 
 
@@ -235,26 +194,3 @@ def load_rules(directory: Path | None = None, languages: Iterable[str] | None = 
             if wanted is None or rule.language in wanted:
                 rules.append(rule)
     return rules
-
-
-def load_abbreviations(directory: Path | None = None) -> dict[str, str]:
-    """Merge `abbreviations.<language>.yaml` files: folded short form -> folded full word."""
-    directory = Path(directory) if directory is not None else RULES_DIR
-    table: dict[str, str] = {}
-    for path in sorted(directory.glob(f"{ABBREVIATIONS_STEM}.*.yaml")):
-        data = _read_yaml(path)
-        entries = data.get("abbreviations") if isinstance(data, dict) else None
-        if not isinstance(entries, dict):
-            raise RuleFileError(path, None, "must hold an 'abbreviations' mapping short: full")
-        for short, full in entries.items():
-            if not isinstance(short, str) or not isinstance(full, str):
-                raise RuleFileError(path, None, f"entry {short!r}: both sides must be strings")
-            short_f, full_f = fold(short).strip(), fold(full).strip()
-            if not short_f or not full_f or " " in short_f or " " in full_f:
-                raise RuleFileError(
-                    path, None, f"entry {short!r}: use one word on each side (no spaces)"
-                )
-            if table.get(short_f, full_f) != full_f:
-                raise RuleFileError(path, None, f"entry {short!r}: conflicts with another file")
-            table[short_f] = full_f
-    return table

@@ -1,9 +1,10 @@
 """The shape of a misconduct rule, and the text normal form rules and messages are matched in.
 
-Rules and messages are both *folded* before matching: lowercased and stripped of accents with a
-one-character-to-one-character mapping, so that offsets found in the folded text are offsets in
-the original text ("Você" -> "voce", "AÇÃO" -> "acao"). Combining marks written as separate
-characters (NFD text) are the only characters dropped; `fold_with_offsets` returns the map back.
+Rules and messages are both *folded* before matching: lowercased, stripped of accents, and
+typographic apostrophes made "'", with a one-character-to-one-character mapping, so that
+offsets found in the folded text are offsets in the original text ("Você" -> "voce", "AÇÃO" ->
+"acao"). Combining marks written as separate characters (NFD text) are the only characters
+dropped; `fold_with_offsets` returns the map back.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+# libyaml's safe loader when PyYAML was built with it (~8x faster), else the pure-Python one
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CATEGORIES = (
     "bribery",
     "threat",
@@ -38,6 +43,14 @@ class RuleFileError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+@dataclass(frozen=True)
+class Near:
+    """Order-free proximity: one word of each set within `window` tokens of each other."""
+
+    window: int
+    sets: tuple[frozenset[str], ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Rule:
     """One rule of a category file. Phrases and exclusions are stored folded."""
@@ -51,6 +64,8 @@ class Rule:
     patterns: tuple[list[dict[str, Any]], ...] = ()
     exclusions: tuple[str, ...] = ()
     exclusion_patterns: tuple[list[dict[str, Any]], ...] = ()
+    near: tuple[Near, ...] = ()
+    also: tuple[str, ...] = ()  # further categories a hit of this rule counts for
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     source: str = field(default="")
@@ -60,12 +75,17 @@ class Rule:
         return SEVERITY_WEIGHTS[self.severity]
 
 
+_APOSTROPHES = "\u2019\u2018\u00b4\u0060\u02bc"  # typographic apostrophes -> "'"
+
+
 class _FoldTable(dict):
     """str.translate table: code point -> lowercase unaccented single character (filled lazily)."""
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        if unicodedata.combining(char):
+        if char in _APOSTROPHES:
+            folded = "'"
+        elif unicodedata.combining(char):
             folded = ""
         else:
             lower = char.lower()

@@ -1,10 +1,12 @@
 """Match misconduct rules against message text with spaCy's Matcher and PhraseMatcher.
 
-Only spaCy's Portuguese tokenizer runs (no model): texts are folded (lowercase, no accents,
-see `schema.fold`), tokenized, and matched on the token NORM attribute. NORM is the folded
-word except for WhatsApp abbreviations, whose lexemes get the full word as NORM from
-`abbreviations.<language>.yaml` ("vc" -> "voce"), so a rule written with "voce" also matches
-"vc" / "você" / "VC" at no per-token cost. Hits come back with offsets in the original text.
+Only spaCy's Portuguese tokenizer runs (no model; it splits en and es chat text the same way):
+texts are put in match form (`entity_tokens.match_form`: folded, placeholders and amounts as
+single tokens such as "<pessoa>" and "<valor>"), tokenized, and matched on the token NORM
+attribute. NORMs come from `norms.NormTable`: the folded word, except WhatsApp abbreviations
+("vc" -> "voce") and typos of the words rules mark FUZZY ("propna" -> "propina"), both computed
+once per distinct word. Rules of every language run on every message (chats mix languages).
+Hits come back with offsets in the original text.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from typing import Any
 
 import spacy
 from spacy.attrs import LOWER, NORM, ORTH
-from spacy.lang.pt.stop_words import STOP_WORDS
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
+from models.rules.entity_tokens import AMOUNT, PERCENT, match_form
+from models.rules.gates import GateIndex, commonness
 from models.rules.loader import load_abbreviations, load_rules
-from models.rules.schema import SEVERITY_RANK, Rule, fold, fold_with_offsets
+from models.rules.norms import NormTable, fuzzy_edits
+from models.rules.proximity import NearMatcher
+from models.rules.schema import SEVERITY_RANK, Rule
 
 
 @dataclass(frozen=True)
@@ -37,16 +42,16 @@ class RuleHit:
 
 
 _EXCLUDE = "!"  # match-key prefix of a rule's exclusions
-_STOP_WORDS = frozenset(fold(w) for w in STOP_WORDS)
 _WORD_ATTRS = ("NORM", "LOWER", "ORTH", "TEXT")
 _REQUIRED_OP = re.compile(r"^\+$|^\{[1-9]\d*(,\d*)?\}$")
+_ENTITY_TOKEN = re.compile(r"^<[a-z_]+>$")
 
 
 def _required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
     """Word sets a text must each intersect for `pattern` to match (empty: cannot tell).
 
-    One set per required token constrained to a word or word list, rarest first (fewest stop
-    words), so that most texts are ruled out by the first set lookup.
+    One set per required token constrained to a word or word list, rarest first (see
+    `gates.commonness`), so that most texts are ruled out by the first set lookup.
     """
     candidates = []
     for token in pattern:
@@ -59,9 +64,56 @@ def _required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
             if isinstance(value, dict) and set(value) == {"IN"}:
                 words = value["IN"]
             if words:
-                stops = sum(w in _STOP_WORDS for w in words)
-                candidates.append((stops, len(words), frozenset(words)))
-    return [words for *_, words in sorted(candidates, key=lambda c: c[:2])]
+                candidates.append((commonness(words), frozenset(words)))
+    return [words for _, words in sorted(candidates, key=lambda c: c[0])]
+
+
+def _words_of(rules: Sequence[Rule]) -> tuple[set[str], dict[str, int]]:
+    """(every word the rules use, the FUZZY words with their edit distance)."""
+    words: set[str] = set()
+    fuzzy: dict[str, int] = {}
+
+    def visit(value: Any, op: str | None = None) -> None:
+        if isinstance(value, str):
+            words.update(value.split())
+            if op is not None and op.startswith("FUZZY"):
+                fuzzy[value] = max(fuzzy.get(value, 0), fuzzy_edits(value, op))
+        elif isinstance(value, list):
+            for item in value:
+                visit(item, op)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, key if key.startswith("FUZZY") else op)
+
+    for rule in rules:
+        for text in rule.phrases + rule.exclusions:
+            words.update(text.split())
+        for pattern in rule.patterns + rule.exclusion_patterns:
+            for token in pattern:
+                for attr in _WORD_ATTRS:
+                    visit(token.get(attr))
+        for near in rule.near:
+            for group in near.sets:
+                words.update(group)
+    return words, fuzzy
+
+
+def _norm_value(value: Any, table: NormTable) -> Any:
+    """A NORM constraint with its words as NormTable NORMs and FUZZY as plain word matches."""
+    if isinstance(value, str):
+        return table.word(value)
+    if isinstance(value, list):
+        return [table.word(v) if isinstance(v, str) else v for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for op, arg in value.items():
+        if op.startswith("FUZZY"):  # typos of the word share its NORM (see norms.NormTable)
+            inner = arg.get("IN", []) if isinstance(arg, dict) else [arg]
+            out.setdefault("IN", []).extend(table.word(w) for w in inner)
+        else:
+            out[op] = _norm_value(arg, table)
+    return out["IN"][0] if set(out) == {"IN"} and len(out["IN"]) == 1 else out
 
 
 class RuleScorer:
@@ -71,43 +123,69 @@ class RuleScorer:
         self.rules = tuple(rules)
         self.nlp = spacy.blank("pt")
         vocab = self.nlp.vocab
-        for short, full in (abbreviations or {}).items():
-            vocab[short].norm_ = full
+        known, fuzzy = _words_of(self.rules)
+        self.norms = NormTable(abbreviations, fuzzy, known)
+        self.norms.install(vocab)
+        self._special: set[str] = set()
+        self._add_entity_tokens({AMOUNT, PERCENT} | {w for w in known if _ENTITY_TOKEN.match(w)})
         self._phrases = PhraseMatcher(vocab, attr="NORM")
         self._excl_phrases = PhraseMatcher(vocab, attr="NORM")
         self._excl_patterns = Matcher(vocab)
         self._rule_of: dict[int, Rule] = {}
         # token patterns: one Matcher per rule, run only on texts that hold the words its patterns
         # require (Matcher predicates such as IN are Python calls per token: gating saves ~5x)
-        self._gated: list[tuple[frozenset[int] | None, list[list[frozenset[int]]], Matcher]] = []
+        self._gated: list[tuple[list[list[frozenset[int]]], Matcher]] = []
+        self._gates = GateIndex()
+        self._near = NearMatcher(vocab.strings)
         self._excluded_rule_of: dict[int, str] = {}
         for rule in self.rules:
-            self._rule_of[vocab.strings.add(rule.id)] = rule
+            key = vocab.strings.add(rule.id)
+            self._rule_of[key] = rule
             if rule.phrases:
-                self._phrases.add(rule.id, [self.nlp.make_doc(p) for p in rule.phrases])
+                self._phrases.add(rule.id, [self._phrase_doc(p) for p in rule.phrases])
             if rule.patterns:
                 self._add_gated_patterns(rule, vocab.strings)
-            key = _EXCLUDE + rule.id
-            self._excluded_rule_of[vocab.strings.add(key)] = rule.id
+            for near in rule.near:
+                sets = [frozenset(self.norms.word(w) for w in group) for group in near.sets]
+                self._near.add(key, near.window, sets)
+            excl_key = _EXCLUDE + rule.id
+            self._excluded_rule_of[vocab.strings.add(excl_key)] = rule.id
             if rule.exclusions:
-                self._excl_phrases.add(key, [self.nlp.make_doc(p) for p in rule.exclusions])
+                self._excl_phrases.add(excl_key, [self._phrase_doc(p) for p in rule.exclusions])
             if rule.exclusion_patterns:
-                self._excl_patterns.add(key, list(rule.exclusion_patterns))
-        gates = [gate for gate, _, _ in self._gated]
-        self._any_gate = None if None in gates else frozenset().union(*gates)
+                self._excl_patterns.add(excl_key, [self._norm(p) for p in rule.exclusion_patterns])
         # spaCy warns when an empty matcher is called: keep only the matchers that hold patterns
         self._excl_matchers = [m for m in (self._excl_phrases, self._excl_patterns) if len(m)]
 
+    def _norm(self, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {attr: _norm_value(v, self.norms) if attr == "NORM" else v for attr, v in t.items()}
+            for t in pattern
+        ]
+
+    def _phrase_doc(self, phrase: str) -> Doc:
+        form, _, labels = match_form(phrase)
+        self._add_entity_tokens(labels)
+        return self.nlp.make_doc(form)
+
+    def _add_entity_tokens(self, tokens: Iterable[str]) -> None:
+        """Keep "<pessoa>", "<valor>", ... one token each, whatever touches them."""
+        for token in set(tokens) - self._special:
+            self.nlp.tokenizer.add_special_case(token, [{ORTH: token, NORM: token}])
+            self._special.add(token)
+
     def _add_gated_patterns(self, rule: Rule, strings: StringStore) -> None:
+        patterns = [self._norm(p) for p in rule.patterns]
         matcher = Matcher(self.nlp.vocab)
-        matcher.add(rule.id, list(rule.patterns), greedy="LONGEST")
+        matcher.add(rule.id, patterns, greedy="LONGEST")
         required = [
             [frozenset(strings.add(word) for word in words) for words in _required_words(p)]
-            for p in rule.patterns
+            for p in patterns
         ]
-        # gate: the union of each pattern's rarest set, a quick first test (None: always run)
+        # gate: the union of each pattern's rarest set (None: a pattern without one, always run)
         gate = None if [] in required else frozenset().union(*(r[0] for r in required))
-        self._gated.append((gate, required, matcher))
+        self._gates.add(len(self._gated), gate)
+        self._gated.append((required, matcher))
 
     @classmethod
     def from_directory(
@@ -117,28 +195,27 @@ class RuleScorer:
         return cls(load_rules(directory, languages), load_abbreviations(directory))
 
     def hits(self, text: str) -> list[RuleHit]:
-        folded, offsets = fold_with_offsets(text)
-        return self._doc_hits(self.nlp.make_doc(folded), offsets)
+        return self.hits_many([text])[0]
 
     def hits_many(self, texts: Iterable[str], batch_size: int = 1000) -> list[list[RuleHit]]:
-        folded_offsets = [fold_with_offsets(t) for t in texts]
-        docs = self.nlp.pipe((f for f, _ in folded_offsets), batch_size=batch_size)
+        forms = [match_form(t) for t in texts]
+        labels = set().union(*(f[2] for f in forms)) if forms else set()
+        if labels - self._special:
+            self._add_entity_tokens(labels)
+        docs = self.nlp.pipe((f for f, _, _ in forms), batch_size=batch_size)
         return [
-            self._doc_hits(doc, offsets)
-            for doc, (_, offsets) in zip(docs, folded_offsets, strict=True)
+            self._doc_hits(doc, offsets) for doc, (_, offsets, _) in zip(docs, forms, strict=True)
         ]
 
     def _doc_hits(self, doc: Doc, offsets: list[int] | None) -> list[RuleHit]:
         matches = self._phrases(doc) if len(self._phrases) else []
-        words = set(doc.to_array([ORTH, LOWER, NORM]).ravel().tolist())
-        if self._any_gate is None or not words.isdisjoint(self._any_gate):
-            for gate, required, matcher in self._gated:
-                if gate is not None and (
-                    words.isdisjoint(gate)
-                    or not any(all(not words.isdisjoint(s) for s in r) for r in required)
-                ):
-                    continue
+        array = doc.to_array([ORTH, LOWER, NORM])
+        words = set(array.ravel().tolist())
+        for entry in self._gates.candidates(words):
+            required, matcher = self._gated[entry]
+            if any(all(not words.isdisjoint(s) for s in r) for r in required):
                 matches.extend(matcher(doc))
+        matches.extend(self._near(words, array[:, 2]))
         if not matches:
             return []
         if self._excl_matchers:
@@ -162,10 +239,11 @@ class RuleScorer:
             char_end = doc[end - 1].idx + len(doc[end - 1])
             if offsets is not None:
                 char_start, char_end = offsets[char_start], offsets[char_end]
-            hits.append(
-                RuleHit(rule.id, rule.category, rule.severity, rule.weight, char_start, char_end)
-            )
-        hits.sort(key=lambda h: (h.start, h.end, h.rule_id))
+            for category in (rule.category, *rule.also):
+                hits.append(
+                    RuleHit(rule.id, category, rule.severity, rule.weight, char_start, char_end)
+                )
+        hits.sort(key=lambda h: (h.start, h.end, h.rule_id, h.category))
         return hits
 
 

@@ -52,7 +52,7 @@ def parse_line(line: str) -> tuple[object, str]:
     return record["id"], record["text"]
 
 
-def _batches(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
+def numbered_batches(lines: Iterable[str], size: int) -> Iterator[list[tuple[int, str]]]:
     batch: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
         if line.strip():
@@ -71,7 +71,7 @@ def redact_stream(
     from pipelines.privacy.redaction import redact_many_with_spans, span_token
 
     written = entities = failed = 0
-    for batch in _batches(lines, batch_size):
+    for batch in numbered_batches(lines, batch_size):
         records = []
         for number, line in batch:
             try:
@@ -97,7 +97,7 @@ def redact_stream(
     return written, entities, failed
 
 
-def _privacy():
+def privacy_toolkit():
     from models.analyzer import RegistryError, build_analyzer
     from pipelines.conform.directory import Directory, ReferenceDataError
     from pipelines.privacy.keys import KeyConfigError, load_key
@@ -122,7 +122,7 @@ def _privacy():
 def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise CliError("--batch-size must be at least 1")
-    analyzer, pseudonymizer = _privacy()
+    analyzer, pseudonymizer = privacy_toolkit()
     written, entities, failed = redact_stream(
         sys.stdin, sys.stdout, sys.stderr, analyzer, pseudonymizer, args.batch_size
     )

@@ -30,13 +30,19 @@ def test_default_rule_files_load_and_cover_every_category():
     assert len({r.id for r in rules}) == len(rules)
     for rule in rules:
         assert rule.weight == SEVERITY_WEIGHTS[rule.severity]
-        assert rule.phrases or rule.patterns
+        assert rule.phrases or rule.patterns or rule.near
         assert rule.source == f"{rule.category}.{rule.language}.yaml"
 
 
-def test_language_filter():
-    assert load_rules(languages=["pt-BR"])
-    assert load_rules(languages=["es"]) == []
+@pytest.mark.parametrize("language", ["pt-BR", "en", "es"])
+def test_language_filter(language):
+    rules = load_rules(languages=[language])
+    assert {r.category for r in rules} == set(CATEGORIES)
+    assert {r.language for r in rules} == {language}
+
+
+def test_unknown_language_filter_loads_nothing():
+    assert load_rules(languages=["fr"]) == []
 
 
 def test_phrases_patterns_and_exclusions_are_folded(tmp_path: Path):

@@ -19,11 +19,12 @@ POSITIVES = [
     ("dá pra resolver de outro jeito, se é que me entende", {"bribery"}),
     ("tem que molhar a mão do pessoal da prefeitura", {"bribery"}),
     ("leva um cafezinho pro delegado que ele esquece o caso", {"bribery"}),
-    # judicial corruption (veiled ones also read as bribery)
+    # judicial corruption: something of value for a judicial actor is bribery too (the labelling
+    # convention of tests/fixtures/rules/README.md); influence alone is not
     ("aquele agrado pro cartório, lembra?", {"bribery", "judicial_corruption"}),
     ("fica tranquilo que o desembargador é nosso", {"judicial_corruption"}),
     ("um presentinho pra escrivã e ela agiliza o processo", {"bribery", "judicial_corruption"}),
-    ("o assessor do juiz quer 30 mil", {"judicial_corruption"}),
+    ("o assessor do juiz quer 30 mil", {"bribery", "judicial_corruption"}),
     # threat
     ("sei onde você mora", {"threat"}),
     ("Sei onde vc mora e onde seus filhos estudam", {"threat"}),
@@ -231,3 +232,23 @@ def test_category_scores():
         _hit("b1", "high", 1.0, category="bribery"),
     ]
     assert category_scores(hits) == pytest.approx({"bribery": 1.0, "threat": 0.72})
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        ("how much of a bribe does the inspector want?", {"bribery"}),
+        ("I know where you live", {"threat"}),
+        ("let's move this to Signal, it's safer", {"off_channel"}),
+        ("forward the case files to my gmail", {"confidentiality_breach"}),
+        ("hay que untarle la mano al inspector", {"bribery"}),
+        ("borra esta conversación", {"off_channel"}),
+        ("no contrates embarazadas", {"discrimination"}),
+        # Spanish "propina" is a restaurant tip, not a bribe (a pt-BR rule word)
+        ("dejamos propina al mesero, todo bien", set()),
+        ("no signal here, call you later", set()),
+        ("this deadline is killing me", set()),
+    ],
+)
+def test_every_language_is_scored_by_every_rule_file(scorer, text, categories):
+    assert {h.category for h in scorer.hits(text)} == categories
