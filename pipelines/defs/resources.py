@@ -4,6 +4,7 @@ Their defaults come from the environment (``pipelines.settings``); the pseudonym
 at run time by ``load_key`` (VIGIA_KEY or the 0600 key file), never at import.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -15,9 +16,10 @@ from models.rules.scorer import RuleScorer
 from pipelines import lake
 from pipelines.conform.directory import Directory
 from pipelines.conform.messages import PrivacyContext
+from pipelines.notify.channels import Channel, OutboxChannel, build_channels
 from pipelines.privacy.keys import load_key
 from pipelines.privacy.pseudonyms import Pseudonymizer
-from pipelines.settings import Settings
+from pipelines.settings import NotifySettings, Settings
 
 
 class LakehouseResource(dg.ConfigurableResource):
@@ -93,6 +95,34 @@ class FirmResource(dg.ConfigurableResource):
         return self._cache["scorer"]
 
 
+class NotifierResource(dg.ConfigurableResource):
+    """Notification channels. Unset fields come from the environment when the sensor runs
+    (VIGIA_NOTIFY_CHANNELS, VIGIA_OUTBOX_DIR, VIGIA_NOTIFY_WEBHOOK_URL, VIGIA_SMTP_*)."""
+
+    channels: str | None = None  # comma-separated: outbox, webhook, smtp
+    outbox_dir: str | None = None
+    webhook_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+
+    def settings(self) -> NotifySettings:
+        values = {
+            "channels": tuple(c.strip() for c in (self.channels or "").split(",") if c.strip()),
+            "outbox_dir": Path(self.outbox_dir) if self.outbox_dir else None,
+            "webhook_url": self.webhook_url,
+            "smtp_host": self.smtp_host,
+            "smtp_port": self.smtp_port,
+        }
+        return replace(NotifySettings.from_env(), **{k: v for k, v in values.items() if v})
+
+    def build(self) -> list[Channel]:
+        return build_channels(self.settings())
+
+    def fallback(self) -> Channel:
+        """Where a notification goes when a channel failed: <outbox>/undelivered/."""
+        return OutboxChannel(self.settings().outbox_dir / "undelivered")
+
+
 def default_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
     settings = settings or Settings.from_env()
     return {
@@ -102,4 +132,5 @@ def default_resources(settings: Settings | None = None) -> dict[str, dg.Configur
             timezone=settings.timezone,
             default_region=settings.default_region,
         ),
+        "notifier": NotifierResource(),
     }
