@@ -6,21 +6,33 @@ mapping name -> canonical identifier of that person (e.g. "tel:+5511912345678"),
 `person_id` hands to redaction so a name in text gets the same pseudonym as the person's phone.
 
 Overlapping spans are merged by registry `priority` (higher wins; default 0), then score, then
-length. `analyze_many` analyzes each distinct text of a batch once and lets each recognizer see
-the whole batch (its `analyze_many` if it has one, else `Recognizer.find_many`), so a spaCy
-model can run `nlp.pipe` over it.
+length, after a span strictly inside a longer one of the same entity is dropped (see
+models.span_merging). `analyze_many` lets each recognizer see the whole batch (its
+`analyze_many` if it has one, else `Recognizer.find_many`), so a spaCy model can run `nlp.pipe`
+over it. A recognizer with SCREEN_COVERED (the NER model) decides whether a text is worth
+running on from the text with the spans of higher-priority recognizers blanked out: a text whose
+only name-like words are inside a directory name, an address or an OAB number skips the model.
+
+Repeated messages ("ok", "bom dia") are analysed once: within a batch each distinct text runs
+once, and the results of short texts are kept in an LRU cache across batches. `cache_size=0`
+turns both off (every message analysed on its own, as an engine without a cache does).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from models.recognizers.base import PiiSpan, Recognizer
+from models.span_merging import merge_spans, screen
 from pipelines.privacy.pseudonyms import fold_name
 
 __all__ = [
@@ -42,6 +54,8 @@ ENTITIES = frozenset(
     }
 )  # fmt: skip
 _FIELDS = ("name", "class", "enabled")
+CACHE_SIZE = 50_000  # distinct short texts whose spans are kept across batches
+CACHE_MAX_CHARS = 200  # longer texts are rarely repeated: not cached
 
 
 class RegistryError(Exception):
@@ -134,15 +148,17 @@ class Slot:
         return [s for s in spans if s.entity in self.entities]
 
 
-def merge_spans(tagged: Iterable[tuple[int, PiiSpan]]) -> list[PiiSpan]:
-    """Non-overlapping spans by start: higher priority, then score, then length, then earlier."""
-    kept: list[PiiSpan] = []
-    ordered = sorted(tagged, key=lambda t: (-t[0], -t[1].score, t[1].start - t[1].end, t[1].start))
-    for _priority, span in ordered:
-        if all(span.end <= k.start or span.start >= k.end for k in kept):
-            kept.append(span)
-    kept.sort(key=lambda s: s.start)
-    return kept
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: analysing a batch allocates many short-lived,
+    acyclic objects, and each collection would walk every object of the loaded models."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Analyzer:
@@ -153,43 +169,74 @@ class Analyzer:
         recognizers: Iterable[Recognizer | Slot],
         labels: Mapping[str, str],
         known_people: Mapping[str, str] | None = None,
+        cache_size: int = CACHE_SIZE,
     ):
         self.slots = [r if isinstance(r, Slot) else Slot(r) for r in recognizers]
         self.recognizers = [slot.recognizer for slot in self.slots]
         self.labels = dict(labels)
         self._people = dict(known_people or {})  # folded name -> canonical identifier
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, list[PiiSpan]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Analyzer(recognizers={self.recognizers!r}, known_people={len(self._people)})"
 
     def analyze(self, text: str) -> list[PiiSpan]:
         """Non-overlapping PII spans in `text`, sorted by start."""
-        if not text:
-            return []
-        tagged: list[tuple[int, PiiSpan]] = []
-        for slot in self.slots:
-            if slot.recognizer.prefilter(text):
-                tagged.extend((slot.priority, s) for s in slot.keep(slot.recognizer.find(text)))
-        if len(tagged) < 2:
-            return [span for _, span in tagged]
-        return merge_spans(tagged)
+        return self.analyze_many([text])[0] if text else []
 
     def analyze_many(self, texts: Iterable[str]) -> list[list[PiiSpan]]:
-        """`analyze` for each text; each distinct text analyzed once, recognizer by recognizer."""
+        """`analyze` for each text, recognizer by recognizer over the batch (see the module doc
+        for what is analysed once and cached)."""
         texts = list(texts)
+        if not self.cache_size:
+            with paused_gc():
+                return self._analyze_batch(texts)
         index: dict[str, int] = {}
         for text in texts:
             index.setdefault(text, len(index))
-        unique = list(index)
-        tagged: list[list[tuple[int, PiiSpan]]] = [[] for _ in unique]
+        distinct = list(index)
+        with self._cache_lock:
+            cached = [self._cache.get(text) for text in distinct]
+        todo = [text for text, spans in zip(distinct, cached, strict=True) if spans is None]
+        with paused_gc():
+            found = dict(zip(todo, self._analyze_batch(todo), strict=True))
+        results = [
+            spans if spans is not None else found[text]
+            for text, spans in zip(distinct, cached, strict=True)
+        ]
+        self._remember(distinct, cached, found)
+        return [results[index[text]] for text in texts]
+
+    def _analyze_batch(self, texts: list[str]) -> list[list[PiiSpan]]:
+        tagged: list[list[tuple[int, PiiSpan]]] = [[] for _ in texts]
         for slot in self.slots:
-            # a recognizer's own batch method (`analyze_many`, e.g. spaCy's nlp.pipe) if it has one
-            batch = getattr(slot.recognizer, "analyze_many", slot.recognizer.find_many)
-            for i, spans in enumerate(batch(unique)):
+            recognizer = slot.recognizer
+            if getattr(recognizer, "SCREEN_COVERED", False):
+                screens = [
+                    screen(text, found, slot.priority)
+                    for text, found in zip(texts, tagged, strict=True)
+                ]
+                batch = recognizer.analyze_many(texts, screens=screens)
+            else:
+                # a recognizer's own batch method (`analyze_many`, e.g. spaCy's nlp.pipe)
+                batch = getattr(recognizer, "analyze_many", recognizer.find_many)(texts)
+            for i, spans in enumerate(batch):
                 if spans:
                     tagged[i].extend((slot.priority, s) for s in slot.keep(spans))
-        merged = [merge_spans(t) if len(t) > 1 else [span for _, span in t] for t in tagged]
-        return [merged[index[text]] for text in texts]
+        return [merge_spans(t) if len(t) > 1 else [span for _, span in t] for t in tagged]
+
+    def _remember(self, distinct: list[str], cached: list, found: dict) -> None:
+        cache = self._cache
+        with self._cache_lock:
+            for text, spans in zip(distinct, cached, strict=True):
+                if spans is not None and text in cache:
+                    cache.move_to_end(text)
+                elif spans is None and len(text) <= CACHE_MAX_CHARS:
+                    cache[text] = found[text]
+            while len(cache) > self.cache_size:
+                cache.popitem(last=False)
 
     def label(self, entity: str) -> str:
         """Placeholder label for an entity ("PHONE" -> "TELEFONE")."""
@@ -223,8 +270,10 @@ def _people(known_names: Mapping[str, str] | Iterable[str]) -> tuple[list[str], 
 def build_analyzer(
     known_names: Mapping[str, str] | Iterable[str] = (),
     registry: Path = REGISTRY_PATH,
+    cache_size: int = CACHE_SIZE,
 ) -> Analyzer:
-    """Analyzer with the registry's enabled recognizers; names feed the directory recognizer."""
+    """Analyzer with the registry's enabled recognizers; names feed the directory recognizer.
+    `cache_size=0`: no reuse of results for repeated texts (see the module docstring)."""
     names, people = _people(known_names)
     slots = []
     entries = load_registry(registry)
@@ -252,4 +301,4 @@ def build_analyzer(
                 None if wanted >= set(cls.entities()) else wanted,
             )
         )
-    return Analyzer(slots, load_labels(registry), people)
+    return Analyzer(slots, load_labels(registry), people, cache_size)

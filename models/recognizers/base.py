@@ -69,6 +69,14 @@ def fold_text(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def context_regex(words: Iterable[str]) -> re.Pattern | None:
+    """Whole-word regex of context words, for folded text (see fold_text); None for no words."""
+    folded = sorted({fold_text(w) for w in words}, key=len, reverse=True)
+    if not folded:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, folded)) + r")(?!\w)")
+
+
 def resolve_overlaps(spans: Iterable[PiiSpan]) -> list[PiiSpan]:
     """Keep the best of overlapping spans (higher score, then longer, then earlier), by start."""
     kept: list[PiiSpan] = []
@@ -104,12 +112,7 @@ class Recognizer:
             (name, re.compile(regex, self.REGEX_FLAGS), score)
             for name, regex, score in self.PATTERNS
         ]
-        words = sorted({fold_text(w) for w in self.CONTEXT}, key=len, reverse=True)
-        self._context = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
-            if words
-            else None
-        )
+        self._context = context_regex(self.CONTEXT)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(entity={self.ENTITY!r})"

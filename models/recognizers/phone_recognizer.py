@@ -5,6 +5,13 @@ The matcher finds numbers in every format the library knows (+55 with or without
 spellings the matcher misses, chiefly legacy 8-digit mobiles ("+55 85 8204-7737"), which
 `to_e164` validates by restoring the ninth digit. Texts with fewer than 8 digits, or no
 phone-shaped run of digits, are skipped without running either.
+
+Eleven bare digits can be a mobile with area code and a CPF at once ("61964501407"). Such a
+number is left to the CPF recognizer when its CPF check digits hold, unless a phone word ("zap",
+"liga", "tel") is the nearest context word before it (or, with none before, after it) rather
+than a CPF word ("cpf", "documento"). Without any context word the check digits decide: a phone
+number passes them by chance 1 time in 100, while about 1 CPF in 15 has a mobile's shape (a
+valid area code, then a 9), so for a number that is both, CPF is the likelier reading.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from typing import ClassVar
 import phonenumbers
 from phonenumbers import Leniency
 
-from models.recognizers.base import PiiSpan, Recognizer, count_digits
+from models.recognizers.base import PiiSpan, Recognizer, context_regex, count_digits, fold_text
+from models.recognizers.cpf_recognizer import CpfRecognizer, cpf_check_digits_ok
 from pipelines.privacy.phones import parse_valid
 
 _LEFT = r"(?<![\d+])(?<!\d[.,/-])"
@@ -26,8 +34,9 @@ _AREA_AND_NUMBER = rf"(?:\(\d{{2}}\)|\d{{2}}){_SEP}(?:9{_SEP})?\d{{4}}{_SEP}\d{{
 MIN_DIGITS = 8
 # Texts worth the (slow) PhoneNumberMatcher: a run ending in a group of four digits after three
 # to nine more ("1234-5678", "91234 5678", "253 0000"), or anything dialled with a plus. This
-# skips CPFs, CNPJs, CEPs, dates and amounts, which the matcher would parse for nothing.
-_PHONE_SHAPED = re.compile(r"(?<![\d.,/])\d{3,9}[\s.-]?\d{4}(?!\d)|\+\d[\d\s().-]{6,}\d")
+# skips CPFs, CNPJs, CEPs, dates, amounts and lawsuit numbers, which the matcher would parse for
+# nothing.
+_PHONE_SHAPED = re.compile(r"(?<![\d.,/])\d{3,9}[\s.-]?\d{4}(?!\d|[.,/-]\d)|\+\d[\d\s().-]{6,}\d")
 # CNJ unified lawsuit number NNNNNNN-DD.AAAA.J.TR.OOOO: never a phone
 _CNJ = re.compile(r"\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}")
 # what the matcher may take for a number but is a CPF/RG (123.456.789-09), a date (30.09.1945)
@@ -35,6 +44,7 @@ _CNJ = re.compile(r"\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}")
 _NOT_A_PHONE = re.compile(
     r"\d{1,3}(?:\.\d{3})+-[\dXx]{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{5}-\d{3}"
 )
+_CPF_CONTEXT = context_regex(CpfRecognizer.CONTEXT)
 
 
 class PhoneRecognizer(Recognizer):
@@ -82,4 +92,29 @@ class PhoneRecognizer(Recognizer):
             # the matcher already covers most pattern hits: keep only those it missed
             if not any(span.start < e and span.end > s for s, e in covered):
                 spans.append(span)
-        return [s for s in spans if not any(s.start < e and s.end > b for b, e in lawsuits)]
+        return [
+            s
+            for s in spans
+            if not any(s.start < e and s.end > b for b, e in lawsuits)
+            and not self.reads_as_cpf(text, s)
+        ]
+
+    def reads_as_cpf(self, text: str, span: PiiSpan) -> bool:
+        """True for eleven bare digits with valid CPF check digits and no nearer phone word
+        (see the module docstring)."""
+        digits = span.text
+        if len(digits) != 11 or not digits.isdigit() or not cpf_check_digits_ok(digits):
+            return False
+        assert self._context is not None and _CPF_CONTEXT is not None
+        folded = fold_text(text)
+        before = folded[max(0, span.start - self.CONTEXT_WINDOW) : span.start]
+        phone = max((m.end() for m in self._context.finditer(before)), default=-1)
+        cpf = max((m.end() for m in _CPF_CONTEXT.finditer(before)), default=-1)
+        if phone >= 0 or cpf >= 0:
+            return cpf > phone  # the nearer word before the number decides
+        after = folded[span.end : span.end + self.CONTEXT_WINDOW]
+        phone_after = self._context.search(after)
+        cpf_after = _CPF_CONTEXT.search(after)
+        if phone_after is None:
+            return True
+        return cpf_after is not None and cpf_after.start() < phone_after.start()

@@ -4,7 +4,7 @@ By default the Portuguese model shipped in models/ner/model (trained by `vigia t
 $VIGIA_NER_MODEL or the `model` argument names any other installed pipeline or folder. Only
 the `ner` component and what it listens to (tok2vec) run. Model labels map to ours: PERSON,
 LOCATION, ORGANIZATION (PER/PESSOA, LOC/GPE/LOCAL, ORG/ORGANIZACAO as other models spell them).
-`analyze_many` batches texts through `nlp.pipe` and analyses each distinct text once.
+`analyze_many` batches texts through `nlp.pipe`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import spacy
 import yaml
 from spacy.language import Language
 
-from models.recognizers.base import PiiSpan, Recognizer, resolve_overlaps
+from models.recognizers.base import PiiSpan, Recognizer, fold_text, resolve_overlaps
 from pipelines.privacy.pseudonyms import fold_name
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "ner" / "model"
@@ -33,6 +33,15 @@ LABEL_MAP = {
 
 
 _WORD = re.compile(r"\w+")
+# Capitalised words that are never a name, place or organisation by themselves: document,
+# banking and form acronyms ("meu CPF é …", "DN: 01/02/1990", "Nº 123"). A text whose only
+# capitals after its first character are these (or single letters: "R$", "-X") skips the model.
+NOT_NAMES = frozenset(
+    {
+        "cpf", "cnpj", "rg", "cep", "oab", "cnj", "pix", "dn", "cnh", "ctps", "pis", "nis",
+        "ssp", "ted", "doc", "cc", "ag", "nº", "ok", "obs", "pdf", "cvv",
+    }
+)  # fmt: skip
 LEXICON = Path(__file__).resolve().parents[1] / "ner" / "chat_lexicon.yaml"
 
 
@@ -91,6 +100,7 @@ class SpacyNerRecognizer(Recognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = []
     CONTEXT: ClassVar[list[str]] = []
     SCORES: ClassVar[dict[str, float]] = {"PERSON": 0.85, "LOCATION": 0.7, "ORGANIZATION": 0.7}
+    SCREEN_COVERED: ClassVar[bool] = True  # see models.analyzer
     BATCH_SIZE: ClassVar[int] = 256
 
     def __init__(
@@ -113,27 +123,46 @@ class SpacyNerRecognizer(Recognizer):
         return f"{type(self).__name__}(model={Path(self.model).name!r})"
 
     def prefilter(self, text: str) -> bool:
-        """Run the model only where a name can be: a capital letter after the first character,
-        or a word that is a known (lowercase-typed) name. "ok", "bom dia, tudo bem?" skip it."""
-        if any(c.isupper() for c in text[1:]):
+        """Run the model only where a name can be: a capitalised word of two or more characters
+        (the first character of the text aside) that is not an acronym of NOT_NAMES, or a word
+        that is a known (lowercase-typed) name. "ok", "bom dia", "CPF 123…" skip it."""
+        rest = text[1:]
+        if rest != rest.lower() and self._capitalised_word(text):
             return True
-        words = known_words()
-        return any(w in words for w in _WORD.findall(fold_name(text)))
+        return not known_words().isdisjoint(_WORD.findall(fold_text(text)))
+
+    @staticmethod
+    def _capitalised_word(text: str) -> bool:
+        for i, match in enumerate(_WORD.finditer(text)):
+            word = match.group()
+            tail = word[1:] if i == 0 and match.start() == 0 else word
+            if word[0].isdigit() or len(word) < 2 or tail == tail.lower():
+                continue
+            if fold_text(word) not in NOT_NAMES:
+                return True
+        return False
 
     def find(self, text: str) -> list[PiiSpan]:
         return self._spans(text, self.nlp(text))
 
-    def analyze_many(self, texts: Sequence[str]) -> list[list[PiiSpan]]:
-        """`analyze` for each text, batched through nlp.pipe; distinct texts run once."""
+    def analyze_many(
+        self, texts: Sequence[str], screens: Sequence[str] | None = None
+    ) -> list[list[PiiSpan]]:
+        """`analyze` for each text, batched through nlp.pipe. With `screens` (each text with the
+        spans other recognizers own blanked, see models.analyzer), `prefilter` looks at the
+        screen: a text whose capitalised words all sit in such spans does not run the model."""
         texts = list(texts)
-        unique = list(dict.fromkeys(t for t in texts if t and self.prefilter(t)))
-        found = {
-            text: resolve_overlaps(self._spans(text, doc))
-            for text, doc in zip(
-                unique, self.nlp.pipe(unique, batch_size=self.batch_size), strict=True
-            )
-        }
-        return [found.get(text, []) for text in texts]
+        screens = texts if screens is None else screens
+        todo = [
+            i
+            for i, (t, s) in enumerate(zip(texts, screens, strict=True))
+            if t and self.prefilter(s)
+        ]
+        docs = self.nlp.pipe((texts[i] for i in todo), batch_size=self.batch_size)
+        out: list[list[PiiSpan]] = [[] for _ in texts]
+        for i, doc in zip(todo, docs, strict=True):
+            out[i] = resolve_overlaps(self._spans(texts[i], doc))
+        return out
 
     def _spans(self, text: str, doc) -> list[PiiSpan]:
         spans = []

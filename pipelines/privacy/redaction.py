@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from models.analyzer import Analyzer, PiiSpan
+from models.analyzer import Analyzer, PiiSpan, paused_gc
 from models.recognizers.cpf_recognizer import cpf_check_digits_ok
 from models.recognizers.date_of_birth_recognizer import birth_date_iso
 from pipelines.privacy.phones import to_e164
@@ -93,7 +93,8 @@ def _pix_key(text: str, default_region: str) -> str:
     if len(digits) == 14 and "+" not in text:
         return canonical_cnpj(text)
     is_cpf = len(digits) == 11 and "+" not in text and cpf_check_digits_ok(digits)
-    if is_cpf and ("." in text or to_e164(text, default_region) is None):
+    # bare digits valid as both read as a CPF, as PhoneRecognizer.reads_as_cpf explains
+    if is_cpf and ("." in text or digits == text.strip() or to_e164(text, default_region) is None):
         return canonical_cpf(digits)
     return _phone(text, default_region)
 
@@ -104,13 +105,19 @@ def apply_spans(
     analyzer: Analyzer,
     pseudonymizer: Pseudonymizer,
     default_region: str = "BR",
+    memo: dict[tuple[str, str], str] | None = None,
 ) -> str:
-    """`text` with each (non-overlapping, sorted) span replaced by "[LABEL TOKEN]"."""
+    """`text` with each (non-overlapping, sorted) span replaced by "[LABEL TOKEN]". `memo`
+    ((entity, value) -> token) spares parsing and hashing a value seen before in the batch."""
     if not spans:
         return text
     parts, pos = [], 0
     for span in spans:
-        token = span_token(span, analyzer, pseudonymizer, default_region)
+        token = memo.get((span.entity, span.text)) if memo is not None else None
+        if token is None:
+            token = span_token(span, analyzer, pseudonymizer, default_region)
+            if memo is not None:
+                memo[(span.entity, span.text)] = token
         parts.append(text[pos : span.start])
         parts.append(f"[{analyzer.label(span.entity)} {token}]")
         pos = span.end
@@ -146,10 +153,13 @@ def redact_many_with_spans(
 ) -> list[tuple[str, list[PiiSpan]]]:
     """(redacted text, the spans replaced, with offsets into the input) for each text."""
     texts = list(texts)
-    return [
-        (apply_spans(text, spans, analyzer, pseudonymizer, default_region), spans)
-        for text, spans in zip(texts, analyzer.analyze_many(texts), strict=True)
-    ]
+    found = analyzer.analyze_many(texts)
+    memo: dict[tuple[str, str], str] = {}
+    with paused_gc():
+        return [
+            (apply_spans(text, spans, analyzer, pseudonymizer, default_region, memo), spans)
+            for text, spans in zip(texts, found, strict=True)
+        ]
 
 
 def span_token(

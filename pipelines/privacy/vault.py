@@ -158,6 +158,13 @@ class Vault:
             frame = frame.filter(pl.col("token").is_in(list(tokens)))
         return frame.collect()
 
+    def tokens(self) -> set[str]:
+        """Every token the vault holds (no decryption)."""
+        if not self.exists():
+            return set()
+        frame = lake.scan_table(VAULT_TABLE, self.base).select("token").collect()
+        return set(frame.get_column("token").to_list())
+
     def decrypt(self, rows: pl.DataFrame) -> dict[str, Identity]:
         return {
             token: unseal(self.keyring.get(key_id), token, nonce, ciphertext)

@@ -14,6 +14,7 @@ from pipelines import lake
 from pipelines.defs.governance.assets import vault_identities
 from pipelines.defs.governance.checks import identities_are_sealed
 from pipelines.defs.resources import FirmResource, LakehouseResource, default_resources
+from pipelines.governance.text_identities import placeholder_tokens
 from pipelines.privacy.keyring import load_keyring
 from pipelines.privacy.phones import to_e164
 from pipelines.privacy.vault import VAULT_TABLE, Vault
@@ -95,8 +96,18 @@ def test_the_pipeline_fills_the_vault_and_a_rerun_rewrites_nothing(firm):
     assert firm["filled_by_run"] == len(firm["identities"]) > 0
     second = firm["rerun"]
     assert second["inserted"] == 0 and second["updated"] == 0
-    assert second["unchanged"] == len(firm["identities"])
+    assert second["unchanged"] == second["tokens_seen"] > 0
+    assert second["texts_analysed"] == second["tokens_from_text"] == 0  # text tokens all known
     assert second["dagster/row_count"] == len(firm["identities"])
+
+
+def test_every_token_in_silver_text_is_in_the_vault(firm):
+    silver = lake.scan_table("silver.messages", firm["base"])
+    tokens = set(placeholder_tokens(silver).collect()["token"])
+    assert tokens
+    assert tokens <= set(firm["identities"])
+    kinds = {firm["identities"][t].kind for t in tokens}
+    assert "PERSON" in kinds  # names found in text only, not just the parties' own tokens
 
 
 def test_check_passes(firm):

@@ -140,10 +140,10 @@ def test_model_chosen_by_environment(monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
-        ("Dá pra agilizar no cartório, é só deixar um cafezinho", []),   # cues rules need
+        ("Dá pra agilizar no cartório, é só deixar um cafezinho", []),  # cues rules need
         ("Conheço o escrevente da vara", []),
-        ("fala com a cida amanhã", ["cida"]),                            # a known nickname
-        ("fala com o joão da silva", ["joão da silva"]),                 # lowercase, several words
+        ("fala com a cida amanhã", ["cida"]),  # a known nickname
+        ("fala com o joão da silva", ["joão da silva"]),  # lowercase, several words
     ],
 )
 def test_lowercase_single_words_are_kept_only_when_known_names(recognizer, text, kept):
@@ -156,9 +156,22 @@ def test_lowercase_single_words_are_kept_only_when_known_names(recognizer, text,
         ("ok", False),
         ("Bom dia, tudo bem?", False),
         ("obrigado pelo retorno, amanhã te mando", False),
-        ("Bom dia Dona Cida", True),           # a capital after the first character
-        ("fala com o joão amanhã", True),      # a known name typed in lowercase
+        ("Bom dia Dona Cida", True),  # a capital after the first character
+        ("fala com o joão amanhã", True),  # a known name typed in lowercase
         ("fala com a cida", True),
+        # document and money acronyms, single capitals: no name can be there
+        ("meu CPF é 529.982.247-25", False),
+        ("CPF 52998224725", False),
+        ("meu RG é 12.345.678-X", False),
+        ("DN: 01/02/1990", False),
+        ("paguei R$ 1.234,56, Nº 123", False),
+        ("o CNPJ da empresa é 11.222.333/0001-81", False),
+        # ...but any other capitalised word may be one
+        ("o INSS negou o benefício", True),
+        ("Banco Itaú ag 1234 cc 5678-9", True),
+        ("MANDA PRO CARLOS O COMPROVANTE", True),
+        ("assina: OAB/SP 123.456", True),  # a state may be a place
+        ("CPF do Paulo é 529.982.247-25", True),
     ],
 )
 def test_the_model_runs_only_where_a_name_can_be(recognizer, text, runs):

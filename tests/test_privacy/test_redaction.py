@@ -46,6 +46,11 @@ def pseudonymizer():
             f"[PESSOA {tok('tel:+5585982047737')}]: [TELEFONE {tok('tel:+5585982047737')}]"
             f" / [CPF {tok('cpf:52998224725')}]",
         ),
+        # a directory name with an honorific in text carries her phone's token...
+        ("a Dra. Ana Souza pediu", f"a Dra. [PESSOA {tok('tel:+5585982047737')}] pediu"),
+        ("DRA ANA SOUZA ligou", f"DRA [PESSOA {tok('tel:+5585982047737')}] ligou"),
+        # ...a longer name holding it is someone else's (or her full) name: all of it is hidden
+        ("Ana Souza Pinto ligou", f"[PESSOA {tok('name:directory:ana souza pinto')}] ligou"),
         # nothing to redact
         ("bom dia, tudo certo?", "bom dia, tudo certo?"),
         ("processo 0001234-56.2024.8.26.0100", "processo 0001234-56.2024.8.26.0100"),
@@ -127,8 +132,10 @@ def test_analyzer_merges_without_overlaps(analyzer, text, entities):
 def test_analyzer_without_a_directory_finds_names_by_the_ner_model():
     analyzer = build_analyzer()
     spans = analyzer.analyze("João da Silva 11 91234-5678")
-    assert [(s.entity, s.text) for s in spans] == [("PERSON", "João da Silva"),
-                                                    ("PHONE", "11 91234-5678")]
+    assert [(s.entity, s.text) for s in spans] == [
+        ("PERSON", "João da Silva"),
+        ("PHONE", "11 91234-5678"),
+    ]
 
 
 @pytest.mark.parametrize(
