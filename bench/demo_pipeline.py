@@ -73,7 +73,7 @@ def main() -> None:
         )
         stages["silver + gold (all days, one run)"] = time.perf_counter() - started
         counts = table_counts(asset_tables(defs), settings.lakehouse_uri)
-        assert lake.table_exists("gold.contact_hours", settings.lakehouse_uri)
+        assert lake.table_exists("gold.contact_timing", settings.lakehouse_uri)
 
     messages = counts["bronze.whatsapp_messages"]
     total = sum(v for k, v in stages.items() if k != "generate")

@@ -79,7 +79,7 @@ def scan_table(name: str, base: str | None = None) -> pl.LazyFrame:
 def read_table(
     name: str, base: str | None = None, columns: list[str] | None = None
 ) -> pl.DataFrame:
-    """Read a whole table as a polars DataFrame, e.g. ``read_table("gold.contact_hours")``."""
+    """Read a whole table as a polars DataFrame, e.g. ``read_table("gold.contact_timing")``."""
     frame = scan_table(name, base)
     return (frame.select(columns) if columns else frame).collect()
 
