@@ -55,16 +55,17 @@ def _drop_stale_state(options: FilterOptions) -> None:
         st.session_state[DATES_KEY] = _date_range(dates, options)
 
 
-def sidebar(options: FilterOptions) -> Filters | None:
-    """Render the team and date filters and store the selection; None when there is no data."""
+def sidebar(options: FilterOptions, all_teams: str = "All teams") -> Filters | None:
+    """Render the team and date filters and store the selection; None when there is no data.
+    ``all_teams`` is what an empty team selection means, for this viewer."""
     if options.last_date is None:
         st.session_state.pop(SELECTION_KEY, None)
         return None
     st.sidebar.header("Filters")
     _drop_stale_state(options)
     teams = st.sidebar.multiselect(
-        "Teams", options.teams, key=TEAMS_KEY, placeholder="All teams",
-        help="Leave empty to see every team.",
+        "Teams", options.teams, key=TEAMS_KEY, placeholder=all_teams,
+        help=f"Leave empty for {all_teams.lower()}.",
     )
     dates = st.sidebar.date_input(
         "Event dates", min_value=options.first_date, max_value=options.last_date,

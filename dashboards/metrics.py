@@ -2,8 +2,9 @@
 
 No Streamlit here: :mod:`dashboards.data` reads the tables and calls these; tests call them
 directly.
-Business hours are ``[business_start, business_end)`` local time on Monday-Friday; everything else
-(early morning, evening, Saturday, Sunday) counts as after hours.
+After hours is what gold.contact_timing flags ``not is_business_hours`` (its calendar: business
+hours, weekends and national holidays). Frames without that column fall back to
+``[business_start, business_end)`` local time on Monday-Friday.
 """
 
 from __future__ import annotations
@@ -47,16 +48,25 @@ def after_hours_expr(
     return (hour < business_start) | (hour >= business_end) | (weekday >= 5)
 
 
+def _after_hours(
+    hours: pl.DataFrame, business_start: int = BUSINESS_START, business_end: int = BUSINESS_END
+) -> pl.Expr:
+    """The table's own calendar flag when it has one, else the fixed business hours."""
+    if "is_business_hours" in hours.columns:
+        return ~pl.col("is_business_hours")
+    return after_hours_expr(business_start, business_end)
+
+
 def after_hours_share(
     hours: pl.DataFrame,
     business_start: int = BUSINESS_START,
     business_end: int = BUSINESS_END,
 ) -> float | None:
-    """Share of gold.contact_hours ``contacts`` outside business hours (None if no contacts)."""
+    """Share of gold.contact_timing ``contacts`` outside business hours (None if no contacts)."""
     total = hours["contacts"].sum() if hours.height else 0
     if not total:
         return None
-    after = hours.filter(after_hours_expr(business_start, business_end))["contacts"].sum()
+    after = hours.filter(_after_hours(hours, business_start, business_end))["contacts"].sum()
     return after / total
 
 
@@ -66,7 +76,7 @@ def after_hours_by_team(
     business_end: int = BUSINESS_END,
 ) -> pl.DataFrame:
     """Per team: contacts, after-hours share (evenings, early mornings, weekends), weekend share."""
-    after = after_hours_expr(business_start, business_end)
+    after = _after_hours(hours, business_start, business_end)
     weekend = pl.col("weekday") >= 5
     return (
         hours.group_by("team")
@@ -81,6 +91,27 @@ def after_hours_by_team(
             (pl.col("weekend") / pl.col("contacts")).alias("weekend_share"),
         )
         .sort(["after_hours_share", "team"], descending=[True, False])
+    )
+
+
+def after_hours_trend(hours: pl.DataFrame) -> pl.DataFrame:
+    """Long frame (event_date, metric, share): after-hours and weekend share of contacts per day."""
+    after, weekend = _after_hours(hours), pl.col("weekday") >= 5
+    return (
+        hours.group_by("event_date")
+        .agg(
+            pl.col("contacts").sum().alias("contacts"),
+            pl.col("contacts").filter(after).sum().alias("after_hours"),
+            pl.col("contacts").filter(weekend).sum().alias("weekend"),
+        )
+        .filter(pl.col("contacts") > 0)
+        .select(
+            "event_date",
+            (pl.col("after_hours") / pl.col("contacts")).alias("after hours"),
+            (pl.col("weekend") / pl.col("contacts")).alias("weekend"),
+        )
+        .unpivot(index="event_date", variable_name="metric", value_name="share")
+        .sort(["metric", "event_date"])
     )
 
 
@@ -124,7 +155,9 @@ def daily_trend(frequency: pl.DataFrame, start: date, end: date) -> pl.DataFrame
 
 
 def top_pairs(frequency: pl.DataFrame, limit: int | None = 20) -> pl.DataFrame:
-    """Employee-counterpart pairs ranked by contacts (messages both ways + calls)."""
+    """Employee-counterpart pairs ranked by contacts (messages both ways + calls), with the
+    first and last contact when the frame has the contact times."""
+    times = [pl.col("first_contact_at").min(), pl.col("last_contact_at").max()]
     pairs = (
         frequency.group_by("team", "employee_token", "counterpart_token")
         .agg(
@@ -134,8 +167,7 @@ def top_pairs(frequency: pl.DataFrame, limit: int | None = 20) -> pl.DataFrame:
             pl.col("calls").sum(),
             (pl.col("call_seconds").sum() / 60).round(1).alias("call_minutes"),
             pl.col("event_date").n_unique().alias("active_days"),
-            pl.col("first_contact_at").min(),
-            pl.col("last_contact_at").max(),
+            *(times if "first_contact_at" in frequency.columns else []),
         )
         .sort(["contacts", "employee_token", "counterpart_token"], descending=[True, False, False])
     )

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboards import charts, data, filters
+from dashboards import auth, charts, data, filters, records, widgets
 from dashboards.metrics import format_count, format_share, share_delta
 
+viewer = auth.guard("view_aggregates")
 st.title("Overview")
 if missing := data.missing_tables():
     st.info(data.missing_message(missing))
@@ -17,7 +18,7 @@ st.caption(
     f"{(selection.end - selection.start).days + 1} days ({previous.start} to {previous.end})."
 )
 
-kpis = data.overview_kpis(selection)
+kpis = data.overview_kpis(viewer, selection)
 counts = [
     ("Messages", "messages", "off"),
     ("Calls", "calls", "off"),
@@ -32,19 +33,20 @@ after_hours = kpis["after_hours_share"]
 columns[-1].metric(
     "After-hours contacts", format_share(after_hours.value), share_delta(after_hours),
     delta_color="inverse", border=True,
-    help="Share of contacts before 08:00, from 19:00, or on a weekend (local time).",
+    help="Share of contacts outside business hours, on weekends or holidays (local time).",
 )
 
 st.subheader("Messages and calls per day")
-st.altair_chart(charts.daily_trend_lines(data.daily_trend(selection)), width="stretch")
+trend = data.daily_trend(viewer, selection)
+st.altair_chart(charts.daily_trend_lines(trend), width="stretch")
+widgets.download(viewer, trend, key="overview_trend_csv", file_name="daily_trend.csv",
+                 source=data.FREQUENCY, filters=selection.describe())
 
-st.subheader("Latest flagged messages")
-latest = data.latest_flagged(selection)
-if latest.is_empty():
-    st.write("No flagged messages in this period.")
-else:
-    st.dataframe(latest, hide_index=True)
-    st.download_button(
-        "Download CSV", data.to_csv(latest), file_name="latest_flagged.csv", mime="text/csv",
-        key="overview_latest_csv", on_click="ignore",
-    )
+if viewer.may("view_messages"):
+    st.subheader("Latest flagged messages")
+    latest = records.latest_flagged(viewer, selection)
+    if latest.is_empty():
+        st.write("No flagged messages in this period.")
+    else:
+        widgets.table(viewer, latest, key="overview_latest_csv", file_name="latest_flagged.csv",
+                      source=data.SCORES, filters=selection.describe())

@@ -1,16 +1,19 @@
 """audit.access_log: one row per access to personal data or attempt at it, granted or not.
 
-Append-only. Written by `vigia reidentify` and `vigia vault rotate-key` now; the dashboards will
-add page views, snippet-revealing filters and exports with the same columns (`page`, `what`).
-Rows carry pseudonyms, never identities; `reason` is what the person typed.
+Append-only. Written by `vigia reidentify`, `vigia vault rotate-key` and the dashboards (logins,
+page views, filters that reveal message text, exports, alert reviews, re-identification), all
+with the same columns. Rows carry pseudonyms, never identities; `reason` is what the person
+typed; `what` is compact JSON naming the table, the filters and the pseudonyms shown.
 """
 
 from __future__ import annotations
 
 import getpass
+import json
+import re
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,7 +27,7 @@ ACCESS_LOG_SCHEMA = {
     "at": pl.Datetime("us", "UTC"),
     "user": pl.Utf8,  # as authenticated (CLI: --user; dashboards: login)
     "role": pl.Utf8,  # null when the user is unknown
-    "action": pl.Utf8,  # reidentify | rotate_vault_key | page_view | export | …
+    "action": pl.Utf8,  # reidentify | rotate_vault_key | login | page_view | export | …
     "token": pl.Utf8,  # pseudonym concerned, if any (only token-shaped values)
     "reason": pl.Utf8,
     "outcome": pl.Utf8,  # granted | denied | error
@@ -35,6 +38,11 @@ ACCESS_LOG_SCHEMA = {
     "client": pl.Utf8,  # "vigia-cli (os user …)" or a browser user agent
 }
 GRANTED, DENIED, ERROR = "granted", "denied", "error"
+# dashboards actions (the CLI writes reidentify and rotate_vault_key)
+LOGIN, LOGOUT, PAGE_VIEW = "login", "logout", "page_view"
+VIEW_MESSAGES, EXPORT, REVIEW = "view_messages", "export", "review"
+MAX_TOKENS_LISTED = 200
+TOKEN = re.compile(r"P-[0-9a-f]{12}")
 
 
 def workstation() -> str:
@@ -65,6 +73,23 @@ class AccessEvent:
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
+def describe(
+    table: str | None = None,
+    filters: Mapping[str, object] | None = None,
+    tokens: Iterable[str] = (),
+    **extra: object,
+) -> str:
+    """The ``what`` of an event: JSON with the table, the filters (dates as ISO strings) and the
+    pseudonyms shown (sorted, at most MAX_TOKENS_LISTED, with the total count)."""
+    shown = sorted({t for t in tokens if isinstance(t, str) and TOKEN.fullmatch(t)})
+    body: dict[str, object] = {"table": table, "filters": dict(filters or {})}
+    if shown:
+        body["pseudonyms"] = shown[:MAX_TOKENS_LISTED]
+        body["pseudonym_count"] = len(shown)
+    body.update(extra)
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def append_events(events: Sequence[AccessEvent], base: str | None = None) -> int:
     """Append events to audit.access_log (created on first use). Returns rows written."""
     frame = pl.DataFrame(
@@ -74,8 +99,25 @@ def append_events(events: Sequence[AccessEvent], base: str | None = None) -> int
     return lake.append(frame, ACCESS_LOG_TABLE, base=base)
 
 
-def read_access_log(base: str | None = None) -> pl.DataFrame:
-    """The whole log, oldest first (empty frame with the schema when nothing was logged yet)."""
+def read_access_log(
+    base: str | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    users: Sequence[str] = (),
+    actions: Sequence[str] = (),
+) -> pl.DataFrame:
+    """The log, oldest first, optionally between two instants (inclusive) and for some users
+    and actions (empty frame with the schema when nothing was logged yet)."""
     if not lake.table_exists(ACCESS_LOG_TABLE, base):
         return pl.DataFrame(schema=ACCESS_LOG_SCHEMA)
-    return lake.read_table(ACCESS_LOG_TABLE, base).sort("at")
+    scan = lake.scan_table(ACCESS_LOG_TABLE, base)
+    if since is not None:
+        scan = scan.filter(pl.col("at") >= since)
+    if until is not None:
+        scan = scan.filter(pl.col("at") <= until)
+    if users:
+        scan = scan.filter(pl.col("user").is_in(list(users)))
+    if actions:
+        scan = scan.filter(pl.col("action").is_in(list(actions)))
+    return scan.collect().sort("at")

@@ -1,10 +1,13 @@
-"""The dashboards in a real browser: `streamlit run` on a temporary gold lakehouse, driven by
-Debian's Chromium through Playwright. Writes a screenshot (also to $VIGIA_SCREENSHOT_DIR if set)."""
+"""The dashboards in a real browser: `streamlit run` on a temporary lakehouse, driven by Debian's
+Chromium through Playwright. A manager logs in, sees only their team and applies a filter; a
+compliance officer resolves an alert; the DPO opens the access audit; then audit.access_log holds
+those actions and gold.alert_reviews the resolution. A screenshot of every page each of them
+opens goes to $VIGIA_SCREENSHOT_DIR (default tmp/artifacts/dashboards, not committed)."""
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,9 +17,22 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from tests.test_dashboards.gold_lake import CURRENT, expected_overview, write_gold
+from dashboards import roles
+from pipelines.governance.access_log import read_access_log
+from pipelines.governance.alert_reviews import read_reviews
+from tests.test_dashboards.gold_lake import (
+    CURRENT,
+    PASSWORDS,
+    PERMISSIONS,
+    USERS,
+    expected_overview,
+    rows_in,
+    write_access_file,
+    write_gold,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +44,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 START_TIMEOUT_S = 90
-UI_TIMEOUT_MS = 60_000
+UI_TIMEOUT_MS = 30_000
+SCREENSHOTS = Path(os.environ.get("VIGIA_SCREENSHOT_DIR") or REPO / "tmp" / "artifacts"
+                   / "dashboards")
 
 
 def free_port() -> int:
@@ -68,17 +86,23 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def gold(tmp_path):
-    return write_gold(tmp_path / "lakehouse")
+def lakehouse(tmp_path) -> Path:
+    return tmp_path / "lakehouse"
 
 
 @pytest.fixture
-def dashboard_url(tmp_path, gold) -> Iterator[str]:
+def gold(lakehouse):
+    return write_gold(lakehouse)
+
+
+@pytest.fixture
+def dashboard_url(tmp_path, lakehouse, gold) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "streamlit.log"
-    env = {**os.environ, "LAKEHOUSE_URI": str(tmp_path / "lakehouse"),
-           "VIGIA_TIMEZONE": "America/Sao_Paulo"}
+    env = {**os.environ, "LAKEHOUSE_URI": str(lakehouse), "VIGIA_TIMEZONE": "America/Sao_Paulo",
+           "VIGIA_ACCESS_FILE": str(write_access_file(tmp_path / "access.yaml")),
+           "VIGIA_DASHBOARD_COOKIE_KEY": "e2e-" + "k" * 40, "VIGIA_ENV": "ci"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -96,97 +120,153 @@ def dashboard_url(tmp_path, gold) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser_page():
+def browser():
     if not CHROMIUM.exists():
         message = (f"{CHROMIUM} not found: `make browser` installs Debian's chromium "
                    "(Playwright cannot download browsers here)")
         if os.environ.get("VIGIA_SKIP_BROWSER") == "1":
             pytest.skip(message)
         pytest.fail(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=UI_TIMEOUT_MS)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            yield browser.new_page(viewport={"width": 1600, "height": 1100})
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
 
 
-def save_screenshot(page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / name
+def log_in(browser, url: str, user: str):
+    """A fresh browser session (own cookies) logged in as ``user`` through the login form."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 1400, "height": 2000}).new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_role("textbox", name="Username").fill(user)
+    page.get_by_role("textbox", name="Password").fill(PASSWORDS[user])
+    page.get_by_role("button", name="Login").click()
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    return page
+
+
+def open_page(page, title: str) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run (no running indicator, charts drawn)."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stApp")).not_to_have_attribute(
+        "data-test-script-state", "running")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    for chart in page.get_by_test_id("stVegaLiteChart").all():
+        expect(chart.locator("canvas, svg").first).to_be_visible()
+
+
+def screenshot(page, user: str, title: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    slug = title.lower().replace(" & ", "_").replace(" ", "_").replace("-", "")
+    path = SCREENSHOTS / f"{user}_{slug}.png"
     page.screenshot(path=str(path), full_page=True)
-    if target := os.environ.get("VIGIA_SCREENSHOT_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / name)
+    assert path.stat().st_size > 10_000
     return path
 
 
-def test_overview_shows_the_lakehouse_numbers_and_a_chart(
-    dashboard_url, browser_page, gold, tmp_path
+def pick(page, label: str, option: str, where=None) -> None:
+    """Choose ``option`` in the select box or multiselect labelled ``label``."""
+    scope = where or page
+    multi = scope.get_by_test_id("stMultiSelect").filter(has_text=label)
+    widget = multi if multi.count() else scope.get_by_test_id("stSelectbox").filter(
+        has_text=label)
+    widget.first.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    if multi.count():
+        page.keyboard.press("Escape")  # close the multiselect's list (a select box closes itself)
+
+
+def pages_of(user: str) -> list[str]:
+    role = USERS[user][0]
+    viewer = roles.Viewer(user, role, frozenset(PERMISSIONS[role]))
+    return [spec.title for spec in roles.pages_for(viewer)]
+
+
+def test_manager_compliance_and_dpo_in_a_real_browser(
+    dashboard_url, browser, gold, lakehouse
 ) -> None:
     from playwright.sync_api import expect
 
-    page = browser_page
-    page.goto(dashboard_url)
-    metrics = page.get_by_test_id("stMetric")
-    expect(metrics).to_have_count(5, timeout=UI_TIMEOUT_MS)
+    shot: set[str] = set()
 
-    expected = expected_overview(gold, CURRENT)
-    shown = {
-        metric.get_by_test_id("stMetricLabel").inner_text().strip():
-            metric.get_by_test_id("stMetricValue").inner_text().strip()
-        for metric in metrics.all()
-    }
-    assert shown == {
-        "Messages": f"{expected['messages']:,}",
-        "Calls": f"{expected['calls']:,}",
-        "Counterparts": f"{expected['counterparts']:,}",
-        "Flagged messages": f"{expected['flagged']:,}",
-        "After-hours contacts": f"{expected['after_hours_share']:.1%}",
-    }
+    def visit_all(page, user: str) -> None:
+        """Open each of the user's pages not yet photographed, and photograph it."""
+        for title in pages_of(user):
+            if title not in shot:
+                open_page(page, title)
+                screenshot(page, user, title)
+                shot.add(title)
 
-    chart = page.get_by_test_id("stVegaLiteChart").first
-    expect(chart.locator("canvas, svg").first).to_be_visible(timeout=UI_TIMEOUT_MS)
-    box = chart.bounding_box()
-    assert box and box["width"] > 200 and box["height"] > 100
-    expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible(
-        timeout=UI_TIMEOUT_MS)
-    page.wait_for_timeout(1000)  # let chart and table finish drawing before the screenshot
-
-    screenshot = save_screenshot(page, tmp_path, "overview.png")
-    assert screenshot.stat().st_size > 10_000
-
-
-def test_team_filter_and_every_page(dashboard_url, browser_page, gold, tmp_path) -> None:
-    from playwright.sync_api import expect
-
-    page = browser_page
-    page.goto(dashboard_url)
+    # A manager: only her team; a filter that reveals message text.
+    page = log_in(browser, dashboard_url, "maria")
+    settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Maria · manager · Contencioso")).to_be_visible()
+    sidebar.get_by_test_id("stMultiSelect").click()
+    expect(page.get_by_role("option")).to_have_text(["Contencioso"])  # her only team
+    page.keyboard.press("Escape")
+    own = expected_overview(gold, CURRENT, {"Contencioso"})
     messages = page.get_by_test_id("stMetric").filter(
         has=page.get_by_test_id("stMetricLabel").get_by_text("Messages", exact=True))
-    expect(messages).to_have_count(1, timeout=UI_TIMEOUT_MS)
+    expect(messages.get_by_test_id("stMetricValue")).to_have_text(f"{own['messages']:,}")
+    visit_all(page, "maria")
+    open_page(page, "Flagged messages")
+    pick(page, "Severity", "high")
+    high = [r for r in rows_in(gold.scores, CURRENT, {"Contencioso"}) if r["severity"] == "high"]
+    expect(page.get_by_text(f"{len(high):,} flagged messages.")).to_be_visible()
+    page.context.close()
 
-    team = "Tributario"
-    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").click()
-    page.get_by_role("option", name=team).click()
-    page.keyboard.press("Escape")
-    only_team = expected_overview(gold, CURRENT, {team})["messages"]
-    expect(messages.get_by_test_id("stMetricValue")).to_have_text(
-        f"{only_team:,}", timeout=UI_TIMEOUT_MS)
+    # A compliance officer resolves an alert.
+    page = log_in(browser, dashboard_url, "carla")
+    open_page(page, "Alerts & review queue")
+    form = page.get_by_test_id("stForm")
+    pick(page, "Action", "resolve", form)
+    pick(page, "Outcome", "confirmed", form)
+    form.get_by_role("textbox", name="Note").fill("confirmado com o jurídico")
+    form.get_by_role("button", name="Record action").click()
+    expect(page.get_by_text("resolve recorded (resolved)")).to_be_visible()
+    visit_all(page, "carla")
+    page.context.close()
 
-    for title, name in [("Contact frequency", "contact_frequency"),
-                        ("Contact timing", "contact_timing"),
-                        ("Flagged messages", "flagged_messages")]:
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-        expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(
-            timeout=UI_TIMEOUT_MS)
-        expect(page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
-               ).to_be_visible(timeout=UI_TIMEOUT_MS)
-        expect(page.get_by_test_id("stException")).to_have_count(0)
-        page.wait_for_timeout(1000)
-        save_screenshot(page, tmp_path, f"{name}.png")
-    # the team filter is still applied on the last page
-    expect(page.get_by_test_id("stSidebar").get_by_text(team)).to_be_visible()
+    # The DPO lands on the access audit.
+    page = log_in(browser, dashboard_url, "diego")
+    expect(page.get_by_role("heading", name="Access audit", level=1)).to_be_visible()
+    visit_all(page, "diego")
+    page.context.close()
+    assert shot == {spec.title for spec in roles.PAGES}
+
+    log = read_access_log(str(lakehouse))
+    did = set(log.select("user", "action", "page").iter_rows())
+    assert {("maria", "login", None), ("maria", "page_view", "Overview"),
+            ("maria", "view_messages", "Flagged messages"), ("carla", "login", None),
+            ("carla", "review", "Alerts & review queue"),
+            ("diego", "page_view", "Access audit")} <= did
+    maria = log.filter((pl.col("user") == "maria") & (pl.col("action") == "view_messages")
+                       & (pl.col("page") == "Flagged messages"))
+    filters = [json.loads(what)["filters"] for what in maria["what"]]
+    assert {"categories": [], "severities": ["high"], "teams": [], "start": str(CURRENT[0]),
+            "end": str(CURRENT[1])} in filters
+    assert set(log.filter(pl.col("user") == "maria")["role"]) == {"manager"}
+    assert all("Mozilla" in client for client in log["client"])
+    reviews = read_reviews(str(lakehouse))
+    assert reviews.select("user", "action", "outcome", "status").rows() == [
+        ("carla", "resolve", "confirmed", "resolved")]

@@ -10,7 +10,7 @@ from dashboards.metrics import Kpi
 
 
 def hours_frame(rows: list[tuple[int, int, int]], team: str = "A") -> pl.DataFrame:
-    """(weekday, hour, contacts) rows in the gold.contact_hours shape."""
+    """(weekday, hour, contacts) rows in the gold.contact_timing shape."""
     return pl.DataFrame(
         [(date(2024, 3, 4), team, "P-000000000001", "message", w, h, c) for w, h, c in rows],
         schema={"event_date": pl.Date, "team": pl.Utf8, "employee_token": pl.Utf8,
@@ -71,6 +71,40 @@ def test_after_hours_by_team_splits_weekend_from_after_hours() -> None:
     assert out["A"]["after_hours_share"] == pytest.approx(0.4)
     assert out["A"]["weekend_share"] == pytest.approx(0.2)
     assert out["B"]["after_hours_share"] == 0.0
+
+
+def flagged(frame: pl.DataFrame, business: list[bool]) -> pl.DataFrame:
+    """The frame with gold.contact_timing's calendar flag set per row."""
+    return frame.with_columns(pl.Series("is_business_hours", business))
+
+
+@pytest.mark.parametrize(
+    ("rows", "business", "share"),
+    [
+        # a Monday 10:00 that the calendar marks as a holiday counts as after hours
+        ([(0, 10, 3), (1, 10, 1)], [False, True], 0.75),
+        # the flag wins over the fixed hours both ways
+        ([(0, 21, 2), (0, 10, 2)], [True, True], 0.0),
+        ([(0, 10, 4)], [True], 0.0),
+    ],
+)
+def test_after_hours_follow_the_tables_calendar_flag(rows, business, share) -> None:
+    frame = flagged(hours_frame(rows), business)
+    assert metrics.after_hours_share(frame) == share
+    by_team = metrics.after_hours_by_team(frame).row(0, named=True)
+    assert by_team["after_hours_share"] == share
+
+
+def test_after_hours_trend_per_day() -> None:
+    monday, saturday = hours_frame([(0, 10, 3), (0, 21, 1)]), hours_frame([(5, 10, 2)])
+    saturday = saturday.with_columns(pl.lit(date(2024, 3, 9)).alias("event_date"))
+    trend = metrics.after_hours_trend(pl.concat([monday, saturday]))
+    values = {(r["metric"], r["event_date"]): r["share"] for r in trend.iter_rows(named=True)}
+    assert values == {
+        ("after hours", date(2024, 3, 4)): 0.25, ("weekend", date(2024, 3, 4)): 0.0,
+        ("after hours", date(2024, 3, 9)): 1.0, ("weekend", date(2024, 3, 9)): 1.0,
+    }
+    assert metrics.after_hours_trend(hours_frame([(0, 9, 0)])).is_empty()
 
 
 @pytest.mark.parametrize(
