@@ -13,6 +13,7 @@ import pytest
 from pipelines import lake
 from pipelines.definitions import defs
 from pipelines.summary import asset_tables
+from tests.lakehouse_expectations import MAY_BE_EMPTY
 
 
 def _vigia() -> str:
@@ -23,8 +24,12 @@ def _vigia() -> str:
 
 
 def test_demo_no_serve_builds_every_table(tmp_path):
-    env = {**os.environ, "VIGIA_DEMO_DIR": str(tmp_path), "VIGIA_KEY_FILE": str(tmp_path / "k.key"),
-           "VIGIA_VAULT_KEY_FILE": str(tmp_path / "vault.key")}
+    env = {
+        **os.environ,
+        "VIGIA_DEMO_DIR": str(tmp_path),
+        "VIGIA_KEY_FILE": str(tmp_path / "k.key"),
+        "VIGIA_VAULT_KEY_FILE": str(tmp_path / "vault.key"),
+    }
     env.pop("LAKEHOUSE_URI", None)
     env.pop("DAGSTER_HOME", None)
     done = subprocess.run(
@@ -51,7 +56,7 @@ def test_demo_no_serve_builds_every_table(tmp_path):
     assert "pipeline run ok" in done.stdout
     base = str(tmp_path / "lakehouse")
     empty = [t for t in asset_tables(defs) if lake.read_table(t, base).is_empty()]
-    assert empty == []
+    assert sorted(set(empty) - set(MAY_BE_EMPTY)) == []
     assert (tmp_path / "ground_truth").is_dir() and not (
         tmp_path / "landing" / "ground_truth"
     ).exists()

@@ -20,6 +20,7 @@ from pipelines.definitions import build_defs
 from pipelines.runner import run_pipeline
 from pipelines.settings import Settings
 from pipelines.synthetic.law_firm import generate
+from tests.lakehouse_expectations import MAY_BE_EMPTY, WRITTEN_BY_USERS
 
 TEST_KEY = "6b" * 32  # test-only pseudonym key (hex)
 PHONE = "+5511987654321"
@@ -47,6 +48,8 @@ def test_pipeline_with_generated_checks_succeeds(firm):
 @pytest.mark.parametrize("table", sorted(load_contracts()))
 def test_delta_schema_written_by_the_code_matches_the_contract(firm, table):
     contract = load_contracts()[table]
+    if table in WRITTEN_BY_USERS and not lake.table_exists(table, firm["base"]):
+        pytest.skip(f"{table} is written by {WRITTEN_BY_USERS[table]}, not by a pipeline run")
     assert lake.table_exists(table, firm["base"]), f"{table} was not written"
     delta = lake.delta_table(table, firm["base"])
     partitions = list(delta.metadata().partition_columns)
@@ -55,8 +58,10 @@ def test_delta_schema_written_by_the_code_matches_the_contract(firm, table):
 
 @pytest.mark.parametrize("table", sorted(load_contracts()))
 def test_every_contract_holds_on_the_demo_lakehouse(firm, table):
+    if table in WRITTEN_BY_USERS and not lake.table_exists(table, firm["base"]):
+        pytest.skip(f"{table} is written by {WRITTEN_BY_USERS[table]}, not by a pipeline run")
     report = validate_table(load_contracts()[table], firm["base"])
-    assert report.rows > 0 or table == "gold.message_scores"
+    assert report.rows > 0 or table in MAY_BE_EMPTY
     assert report.errors == [], [r.description for r in report.errors]
 
 
@@ -132,8 +137,8 @@ def test_cpf_left_in_redacted_text_fails_naming_the_message_not_the_cpf(firm):
 @pytest.mark.parametrize(
     ("table", "values", "rule"),
     [
-        ("gold.contact_hours", {"hour": 25}, "hour in [0, 23]"),
-        ("gold.contact_hours", {"channel": "fax"}, "channel in {message, call}"),
+        ("gold.contact_timing", {"hour": 25}, "hour in [0, 23]"),
+        ("gold.contact_timing", {"channel": "fax"}, "channel in {message, call}"),
         ("silver.calls", {"billsec_s": 10**6}, "billsec_s <= duration_s"),
         (
             "silver.calls",
@@ -151,12 +156,12 @@ def test_each_corruption_fails_its_own_rule(firm, table, values, rule):
 
 
 def test_a_good_frame_passes_and_a_wrong_type_fails(firm):
-    hours = _frame(firm, "gold.contact_hours")
-    assert validate_frame(load_contracts()["gold.contact_hours"], hours).passed
+    hours = _frame(firm, "gold.contact_timing")
+    assert validate_frame(load_contracts()["gold.contact_timing"], hours).passed
     wrong = hours.with_columns(pl.col("hour").cast(pl.Int64))
-    failed = [r.description for r in _failures(firm, "gold.contact_hours", wrong)]
+    failed = [r.description for r in _failures(firm, "gold.contact_timing", wrong)]
     assert failed == [
-        "gold.contact_hours: schema matches the contract: 1 differences: "
+        "gold.contact_timing: schema matches the contract: 1 differences: "
         "hour: contract says byte, table has long"
     ]
 
@@ -228,5 +233,6 @@ def test_a_failed_blocking_silver_check_stops_gold_in_the_same_run(firm, tmp_pat
     assert "no e-mail, CPF or phone" in failed
     assert CPF not in failed and "98765-4321" not in failed
     assert lake.table_exists("silver.messages", settings.lakehouse_uri)  # written, then checked
-    for downstream in ("gold.message_scores", "gold.contact_frequency_daily", "gold.contact_hours"):
+    gold = ("gold.message_scores", "gold.contact_frequency_daily", "gold.contact_timing")
+    for downstream in gold:
         assert not lake.table_exists(downstream, settings.lakehouse_uri), downstream
