@@ -5,9 +5,19 @@ counterpart. A CDR line seen in two exports of Master.csv (Asterisk appends to i
 Rows sharing a ``linkedid`` (the legs of one call: queue, transfer, ring group, FreeSWITCH A and
 B legs) become one call: first start, last end, the answering leg's employee, the best
 disposition. Rows without a linkedid are a call each.
+
+Legs of one call may start on two dates (a call queued across midnight) and sit in different
+bronze partitions or files: a call belongs to the date its first leg starts on (``event_date``).
+To rebuild dates [first, last], read ``call_rows_for_dates`` (those dates' rows plus the legs on
+neighbouring dates that share their linkedids) and pass ``dates=(first, last)`` to
+``conform_calls``: every call starting in the span comes out whole, and none starting outside.
+A new leg after midnight changes the call of the day before: ``rebuild_span`` widens a span of
+new bronze dates by that day.
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import phonenumbers
 import polars as pl
@@ -41,9 +51,41 @@ SILVER_CALLS_SCHEMA = {
 }
 
 
+LEG_WINDOW_DAYS = 1  # the legs of one call start at most this many dates apart
+
+
+def _shift(day: str, days: int) -> date:
+    return date.fromisoformat(day) + timedelta(days=days)
+
+
+def rebuild_span(first: str, last: str) -> tuple[str, str]:
+    """Dates of silver.calls to rebuild when bronze dates [first, last] changed."""
+    return _shift(first, -LEG_WINDOW_DAYS).isoformat(), last
+
+
+def call_rows_for_dates(bronze: pl.LazyFrame, first: str, last: str) -> pl.DataFrame:
+    """Bronze call rows of dates [first, last] plus the rows of the dates around them that share
+    a linkedid with one of them (the other legs of calls crossing midnight)."""
+    window = pl.col("event_date").is_between(
+        _shift(first, -LEG_WINDOW_DAYS), _shift(last, LEG_WINDOW_DAYS)
+    )
+    inside = pl.col("event_date").is_between(_shift(first, 0), _shift(last, 0))
+    rows = bronze.filter(window)
+    if "linkedid" not in bronze.collect_schema().names():
+        return rows.filter(inside).collect()
+    linked = rows.filter(inside & (pl.col("linkedid").fill_null("") != "")).select("linkedid")
+    return rows.filter(inside | pl.col("linkedid").is_in(linked.collect()["linkedid"])).collect()
+
+
 def conform_calls(
-    bronze: pl.DataFrame, directory: Directory, privacy: PrivacyContext, timezone: str
+    bronze: pl.DataFrame,
+    directory: Directory,
+    privacy: PrivacyContext,
+    timezone: str,
+    dates: tuple[str, str] | None = None,
 ) -> pl.DataFrame:
+    """One silver row per call in ``bronze``; with ``dates``, only calls whose first leg starts
+    on one of those dates (``bronze`` from ``call_rows_for_dates``)."""
     if bronze.is_empty():
         return pl.DataFrame(schema=SILVER_CALLS_SCHEMA)
     bronze = bronze.sort("ingested_at", "source_file", "line_number").unique(
@@ -96,6 +138,10 @@ def conform_calls(
         source_call_id=pl.when(linked).then(pl.col("linkedid")).otherwise(pl.col("uniqueid")),
     )
     calls = _collapse(silver)
+    if dates is not None:
+        calls = calls.filter(
+            pl.col("event_date").is_between(_shift(dates[0], 0), _shift(dates[1], 0))
+        )
     ids = [keyed_id(privacy.key, "L", key) for key in calls.get_column("_call")]
     return (
         calls.with_columns(pl.Series("call_id", ids))

@@ -138,34 +138,31 @@ def hash_chain(seed: str, raws: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def whatsapp_batch(file: LandingFile, parsed: ParsedExport, ingested_at: datetime) -> BronzeBatch:
-    messages = parsed.messages
-    record_hashes, chains = hash_chain(file.sha256, [m.raw for m in messages])
-    records = pl.DataFrame(
-        {
-            "record_id": [f"{file.sha256[:16]}-{m.line_number}" for m in messages],
-            "source_file": [file.relative] * len(messages),
-            "file_sha256": [file.sha256] * len(messages),
-            "owner_folder": [file.owner_folder] * len(messages),
-            "line_number": [m.line_number for m in messages],
-            "line_count": [m.line_count for m in messages],
-            "raw": [m.raw for m in messages],
-            "layout": [parsed.layout] * len(messages),
-            "date_order_ambiguous": [parsed.date_order_ambiguous] * len(messages),
-            "event_local": [m.timestamp.isoformat() for m in messages],
-            "event_date": [m.timestamp.date() for m in messages],
-            "sender": [m.sender for m in messages],
-            "body": [m.body for m in messages],
-            "kind": [m.kind for m in messages],
-            "media_kind": [m.media_kind for m in messages],
-            "attachment_name": [m.attachment_name for m in messages],
-            "is_deleted": [m.is_deleted for m in messages],
-            "is_edited": [m.is_edited for m in messages],
-            "record_sha256": record_hashes,
-            "chain_sha256": chains,
-            "ingested_at": [ingested_at] * len(messages),
-        },
-        schema=WHATSAPP_SCHEMA,
-    )
+    messages = parsed.frame
+    record_hashes, chains = hash_chain(file.sha256, messages.get_column("raw").to_list())
+    records = messages.select(
+        record_id=pl.lit(f"{file.sha256[:16]}-") + pl.col("line_number").cast(pl.Utf8),
+        source_file=pl.lit(file.relative, pl.Utf8),
+        file_sha256=pl.lit(file.sha256, pl.Utf8),
+        owner_folder=pl.lit(file.owner_folder, pl.Utf8),
+        line_number=pl.col("line_number"),
+        line_count=pl.col("line_count"),
+        raw=pl.col("raw"),
+        layout=pl.lit(parsed.layout, pl.Utf8),
+        date_order_ambiguous=pl.lit(parsed.date_order_ambiguous, pl.Boolean),
+        event_local=pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S"),  # isoformat()
+        event_date=pl.col("timestamp").dt.date(),
+        sender=pl.col("sender"),
+        body=pl.col("body"),
+        kind=pl.col("kind"),
+        media_kind=pl.col("media_kind"),
+        attachment_name=pl.col("attachment_name"),
+        is_deleted=pl.col("is_deleted"),
+        is_edited=pl.col("is_edited"),
+        record_sha256=pl.Series(record_hashes, dtype=pl.Utf8),
+        chain_sha256=pl.Series(chains, dtype=pl.Utf8),
+        ingested_at=pl.lit(ingested_at),
+    ).cast(WHATSAPP_SCHEMA)  # type: ignore[arg-type]
     quarantine = quarantine_frame(file, parsed.quarantined, ingested_at)
     manifest = manifest_row(
         file,
@@ -173,7 +170,7 @@ def whatsapp_batch(file: LandingFile, parsed: ParsedExport, ingested_at: datetim
         encoding=getattr(parsed, "encoding", "utf-8"),
         total_lines=parsed.total_lines,
         header_lines=0,
-        parsed_lines=sum(m.line_count for m in messages),
+        parsed_lines=int(messages.get_column("line_count").sum()),
         records=[records],
         quarantine=quarantine,
         ingested_at=ingested_at,

@@ -203,7 +203,10 @@ def parse_asterisk_cdr(text: str) -> ParsedCalls:
         elif len(values) in LAYOUTS:
             row = dict(zip(LAYOUTS[len(values)], values, strict=True))
         else:
-            reason = f"line {number}: {len(values)} columns; Asterisk cdr-csv has {_COUNTS}"
+            reason = (
+                f"line {number}: {len(values)} columns; Asterisk cdr-csv has {_COUNTS} (a file "
+                f"of another layout goes in calls/<mapping>/, see data_contracts/mappings)"
+            )
             quarantined.append(QuarantinedRecord(number, 1, line, reason))
             continue
         try:

@@ -3,6 +3,10 @@
 The line layout and the day/month order are inferred from the file (see ``whatsapp_layouts``).
 A line that does not start with a header of the chosen layout continues the previous record.
 Nothing is dropped: every physical line ends up in exactly one message or quarantined record.
+
+Records are cut over whole columns (``whatsapp_columns``); the per-record code here takes the
+rare records the column pass leaves (system lines, invalid stamps, ...) and is the reference the
+column pass is tested against (``parse_export(text, columnar=False)``).
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
+
+import polars as pl
 
 from pipelines.ingest.quarantine import QuarantinedRecord, line_span
 from pipelines.ingest.text_lines import physical_lines, read_text
+from pipelines.ingest.whatsapp_columns import MESSAGE_SCHEMA, columnar_records, find_headers
 from pipelines.ingest.whatsapp_layouts import (
     INVISIBLE,
     Family,
+    StampReader,
     decide_date_order,
     infer_family,
 )
@@ -47,16 +56,23 @@ class ParsedMessage:
     timestamp_text: str = ""  # the header's date and time exactly as written
 
 
-@dataclass
+@dataclass(eq=False)
 class ParsedExport:
     layout: str  # e.g. "android-dmy-24h", "ios-dmy-24h-seconds"; "unknown" without headers
     date_order: str  # "DMY" | "MDY" | "YMD"
     date_order_ambiguous: bool
-    messages: list[ParsedMessage]
+    frame: pl.DataFrame  # one row per message in file order; columns = ParsedMessage fields
     quarantined: list[QuarantinedRecord]
     total_lines: int  # physical lines (\r\n, \n or \r); a final terminator adds none
     encoding: str | None = None  # set by read_export: utf-8, utf-8-sig, utf-16 or cp1252
     line_start: str = ""  # the inferred header template, e.g. "DD/MM/YYYY HH:MM - "
+
+    @cached_property
+    def messages(self) -> list[ParsedMessage]:
+        """The rows of ``frame`` as ParsedMessage objects (built on first use)."""
+        with _gc_paused():
+            columns = (self.frame.get_column(name).to_list() for name in MESSAGE_SCHEMA)
+            return list(map(_message, *columns))
 
 
 _new = object.__new__
@@ -86,8 +102,6 @@ def _message(
     return obj
 
 
-_MISSING = object()
-_Triple = tuple[int, int, int]
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 # System lines whose text may quote user text holding ": " (group subject/description changes).
 _QUOTED_SYSTEM = re.compile(
@@ -109,33 +123,6 @@ def _pattern(family: Family) -> re.Pattern[str]:
     return family.pattern()
 
 
-def _ymd(text: str, sep: str, order: str) -> _Triple | None:
-    """Date fields in ``order`` -> (year, month, day), None when no such day exists."""
-    a, b, c = (int(x) for x in text.split(sep))
-    if order == "YMD":
-        ymd = (a, b, c)
-    else:
-        year = c + 2000 if c < 100 else c
-        ymd = (year, b, a) if order == "DMY" else (year, a, b)
-    try:
-        date(*ymd)
-    except ValueError:
-        return None
-    return ymd
-
-
-def _hms(hour: str, minute: str, second: str | None, ampm: str | None) -> _Triple | None:
-    """Validate a time of day; ``ampm`` is the first letter of AM/PM on 12-hour clocks."""
-    h, mi, s = int(hour), int(minute), int(second or 0)
-    if ampm is not None:
-        if h > 12:
-            return None
-        h = h % 12 + (12 if ampm in "Pp" else 0)
-    if h > 23 or mi > 59 or s > 59:
-        return None
-    return h, mi, s
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic GC while building many acyclic objects (~25-40% faster on big exports).
@@ -152,114 +139,131 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_export(text: str) -> ParsedExport:
-    """Parse the text of one chat export. Never raises on content."""
+def parse_export(text: str, *, columnar: bool = True) -> ParsedExport:
+    """Parse the text of one chat export. Never raises on content.
+
+    ``columnar=False`` runs the per-record code on every record (the reference the column pass is
+    tested against; same result, several times slower on big exports). Lone surrogates, which no
+    decoded file holds, are written as "?".
+    """
     with _gc_paused():
-        return _parse(text)
+        try:
+            return _parse(text, columnar)
+        except UnicodeEncodeError:
+            return _parse(text.encode("utf-8", "replace").decode("utf-8"), columnar)
 
 
-def _parse(text: str) -> ParsedExport:
+def _parse(text: str, columnar: bool) -> ParsedExport:
     lines = physical_lines(text)
     total = len(lines)
     family = infer_family(lines)
-    heads = [] if family is None else list(map(_pattern(family).match, lines))
-    starts = [i for i, m in enumerate(heads) if m is not None]
-    if family is None or not starts:
-        reason = "no WhatsApp message header found in the file; is this a chat export?"
-        quarantined = [QuarantinedRecord(i + 1, 1, line, f"line {i + 1}: {reason}")
-                       for i, line in enumerate(lines)]
-        return ParsedExport("unknown", "DMY", True, [], quarantined, total)
+    if family is None:
+        return _unknown(lines)
+    pattern = _pattern(family)
+    found = None
+    if columnar:
+        found = find_headers(lines, family)
+        starts = found.heads.get_column("i").to_list()
+        dates = found.heads.get_column("date")
+        date_texts = dates.filter(dates.ne_missing(dates.shift(1))).to_list()  # same decision
+    else:
+        heads = list(map(pattern.match, lines))
+        starts = [i for i, m in enumerate(heads) if m is not None]
+        date_texts = [heads[i]["date"] for i in starts]  # type: ignore[index]
+    if not starts:
+        return _unknown(lines)
 
-    first_date = heads[starts[0]]["date"]
-    order, ambiguous = decide_date_order(
-        family, [heads[i]["date"] for i in starts], heads[starts[0]]["time"])
+    first = pattern.match(lines[starts[0]])
+    order, ambiguous = decide_date_order(family, date_texts, first["time"])  # type: ignore[index]
     quarantined = [
         QuarantinedRecord(i + 1, 1, lines[i], f"line {i + 1}: text before the first message header")
         for i in range(starts[0])
     ]
-    messages = _records(lines, heads, starts, family, order, quarantined)
+    reader = StampReader(family, order)
+    if found is not None:
+        frame, left = columnar_records(found, family, reader.ymd, reader.hms)
+        spans = left.rows()
+    else:
+        frame, spans = _frame([]), list(zip(starts, [*starts[1:], total], strict=True))
+    messages = []
+    for i, j in spans:
+        record = _record(lines, i, j, pattern.match(lines[i]), reader)  # type: ignore[arg-type]
+        if isinstance(record, QuarantinedRecord):
+            quarantined.append(record)
+        else:
+            messages.append(record)
+    if messages:
+        frame = pl.concat([frame, _frame(messages)]).sort("line_number")
+    quarantined.sort(key=attrgetter("line_number"))
+    first_date = first["date"]  # type: ignore[index]
     four_digit = family.year_first or len(first_date.split(family.sep)[-1]) == 4
     return ParsedExport(
         layout=family.name(order),
         date_order=order,
         date_order_ambiguous=ambiguous,
-        messages=messages,
+        frame=frame,
         quarantined=quarantined,
         total_lines=total,
         line_start=family.template(order, four_digit),
     )
 
 
-def _records(
-    lines: list[str],
-    heads: list[re.Match[str] | None],
-    starts: list[int],
-    family: Family,
-    order: str,
-    quarantined: list[QuarantinedRecord],
-) -> list[ParsedMessage]:
-    """One message per header line plus its continuation lines; bad stamps go to quarantine."""
-    sep = family.sep
-    dates: dict[str, _Triple | None] = {}
-    times: dict[str, _Triple | None] = {}
-    messages: list[ParsedMessage] = []
-    # groups: stamp, date, time, h, mi, then s (with seconds) and ap (12-hour clocks)
-    second_at = 5 if family.seconds else None
-    ampm_at = (6 if family.seconds else 5) if family.clock12 else None
-    for i, j in zip(starts, [*starts[1:], len(lines)], strict=True):
-        m = heads[i]
-        line = lines[i]
-        groups = m.groups()  # type: ignore[union-attr]
-        stamp, date_text, time_text = groups[0], groups[1], groups[2]
-        ymd = dates.get(date_text, _MISSING)
-        if ymd is _MISSING:
-            ymd = dates[date_text] = _ymd(date_text, sep, order)
-        hms = times.get(time_text, _MISSING)
-        if hms is _MISSING:
-            hms = times[time_text] = _hms(
-                groups[3], groups[4],
-                None if second_at is None else groups[second_at],
-                None if ampm_at is None else groups[ampm_at],
-            )
-        raw = line if j == i + 1 else "\n".join(lines[i:j])
-        if ymd is None or hms is None:
-            reason = f"{line_span(i + 1, j - i)}: {_INVALID_STAMP.format(order)}"
-            quarantined.append(QuarantinedRecord(i + 1, j - i, raw, reason))
-            continue
-        ts = datetime(*ymd, *hms)  # type: ignore[misc]
+def _unknown(lines: list[str]) -> ParsedExport:
+    reason = "no WhatsApp message header found in the file; is this a chat export?"
+    quarantined = [QuarantinedRecord(i + 1, 1, line, f"line {i + 1}: {reason}")
+                   for i, line in enumerate(lines)]
+    return ParsedExport("unknown", "DMY", True, _frame([]), quarantined, len(lines))
 
-        rest = line[m.end():]  # type: ignore[union-attr]
-        sender: str | None = None
-        colon = rest.find(": ")  # the sender ends at the first ": " of the header line
-        if colon > 0:
-            prefix = rest[:colon]
-            if not (_QUOTE.search(prefix) and _QUOTED_SYSTEM.search(prefix)):
-                sender = _clean(prefix).strip() or None
-        elif rest.endswith(":") and ":" not in rest[:-1]:  # sender with an empty body
-            sender, colon = _clean(rest[:-1]).strip() or None, len(rest) - 1
-        if j > i + 1:
-            rest = "\n".join([rest, *lines[i + 1:j]])
 
-        if sender is None:
-            body = _clean(rest).strip()
-            event = system_event(body) or "other"
-            mtype = "call" if event == "missed_call" else "system"
-            messages.append(_message(i + 1, j - i, raw, ts, None, body, "system", None, None,
-                                     False, False, mtype, event, stamp))
-            continue
+_FIELDS = attrgetter(*MESSAGE_SCHEMA)
 
-        body_raw = rest[colon + 2:]
-        mtype, body, media_kind, attachment, deleted, edited = classify_message(_clean(body_raw))
-        if mtype == "text" and body_raw.startswith("\u200e"):
-            # iOS writes system events as a line "from" the chat, body prefixed with U+200E.
-            event = system_event(body)
-            if event is not None:
-                messages.append(_message(i + 1, j - i, raw, ts, None, body.strip(), "system",
-                                         None, None, False, edited, "system", event, stamp))
-                continue
-        messages.append(_message(i + 1, j - i, raw, ts, sender, body, "message", media_kind,
-                                 attachment, deleted, edited, mtype, None, stamp))
-    return messages
+
+def _frame(messages: list[ParsedMessage]) -> pl.DataFrame:
+    return pl.DataFrame([_FIELDS(m) for m in messages], schema=MESSAGE_SCHEMA, orient="row")
+
+
+def _record(
+    lines: list[str], i: int, j: int, m: re.Match[str], reader: StampReader
+) -> ParsedMessage | QuarantinedRecord:
+    """The message of header line ``i`` and its continuation lines up to ``j`` (exclusive)."""
+    line = lines[i]
+    ymd, hms = reader.ymd(m["date"]), reader.hms(m["time"])
+    raw = line if j == i + 1 else "\n".join(lines[i:j])
+    if ymd is None or hms is None:
+        reason = f"{line_span(i + 1, j - i)}: {_INVALID_STAMP.format(reader.order)}"
+        return QuarantinedRecord(i + 1, j - i, raw, reason)
+    ts = datetime(*ymd, *hms)
+    stamp = m["stamp"]
+
+    rest = line[m.end():]
+    sender: str | None = None
+    colon = rest.find(": ")  # the sender ends at the first ": " of the header line
+    if colon > 0:
+        prefix = rest[:colon]
+        if not (_QUOTE.search(prefix) and _QUOTED_SYSTEM.search(prefix)):
+            sender = _clean(prefix).strip() or None
+    elif rest.endswith(":") and ":" not in rest[:-1]:  # sender with an empty body
+        sender, colon = _clean(rest[:-1]).strip() or None, len(rest) - 1
+    if j > i + 1:
+        rest = "\n".join([rest, *lines[i + 1:j]])
+
+    if sender is None:
+        body = _clean(rest).strip()
+        event = system_event(body) or "other"
+        mtype = "call" if event == "missed_call" else "system"
+        return _message(i + 1, j - i, raw, ts, None, body, "system", None, None,
+                        False, False, mtype, event, stamp)
+
+    body_raw = rest[colon + 2:]
+    mtype, body, media_kind, attachment, deleted, edited = classify_message(_clean(body_raw))
+    if mtype == "text" and body_raw.startswith("\u200e"):
+        # iOS writes system events as a line "from" the chat, body prefixed with U+200E.
+        event = system_event(body)
+        if event is not None:
+            return _message(i + 1, j - i, raw, ts, None, body.strip(), "system",
+                            None, None, False, edited, "system", event, stamp)
+    return _message(i + 1, j - i, raw, ts, sender, body, "message", media_kind,
+                    attachment, deleted, edited, mtype, None, stamp)
 
 
 def read_export(path: Path) -> ParsedExport:

@@ -46,13 +46,18 @@ class Family:
             date_re = rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}"
         else:
             date_re = rf"\d{{1,2}}{s}\d{{1,2}}{s}(?:\d{{4}}|\d{{2}})"
-        time_re = r"(?P<h>\d{1,2}):(?P<mi>\d{2})" + (r":(?P<s>\d{2})" if self.seconds else "")
-        if self.clock12:
-            time_re += rf"{_SP}?(?P<ap>[AaPp])\.?{_SP}?[Mm]\.?"
-        stamp = f"(?P<date>{date_re})" + ("," if self.comma else "") + _SP + f"(?P<time>{time_re})"
+        stamp = f"(?P<date>{date_re})" + ("," if self.comma else "") + _SP
+        stamp += f"(?P<time>{self.time_source()})"
         if self.bracket:
             return re.compile(rf"{_INV}\[(?P<stamp>{stamp})\]{_SP}")
         return re.compile(rf"{_INV}(?P<stamp>{stamp}){_SP}[-\u2013]{_SP}")
+
+    def time_source(self) -> str:
+        """Pattern source of the time of day; groups: h, mi, s (with seconds), ap (12-hour)."""
+        time_re = r"(?P<h>\d{1,2}):(?P<mi>\d{2})" + (r":(?P<s>\d{2})" if self.seconds else "")
+        if self.clock12:
+            time_re += rf"{_SP}?(?P<ap>[AaPp])\.?{_SP}?[Mm]\.?"
+        return time_re
 
     def name(self, order: str) -> str:
         """Short layout name, e.g. ``android-dmy-24h`` or ``ios-mdy-12h-seconds``."""
@@ -179,3 +184,61 @@ def decide_date_order(
     if dmy_span != mdy_span:
         return ("DMY" if dmy_span < mdy_span else "MDY"), True
     return "DMY", True
+
+
+_MISSING = object()
+_Triple = tuple[int, int, int]
+
+
+def _ymd(text: str, sep: str, order: str) -> _Triple | None:
+    """Date fields in ``order`` -> (year, month, day), None when no such day exists."""
+    a, b, c = (int(x) for x in text.split(sep))
+    if order == "YMD":
+        ymd = (a, b, c)
+    else:
+        year = c + 2000 if c < 100 else c
+        ymd = (year, b, a) if order == "DMY" else (year, a, b)
+    try:
+        date(*ymd)
+    except ValueError:
+        return None
+    return ymd
+
+
+def _hms(hour: str, minute: str, second: str | None, ampm: str | None) -> _Triple | None:
+    """Validate a time of day; ``ampm`` is the first letter of AM/PM on 12-hour clocks."""
+    h, mi, s = int(hour), int(minute), int(second or 0)
+    if ampm is not None:
+        if h > 12:
+            return None
+        h = h % 12 + (12 if ampm in "Pp" else 0)
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return h, mi, s
+
+
+class StampReader:
+    """Reads the date and time texts of one export's headers (cached: a file repeats them)."""
+
+    def __init__(self, family: Family, order: str) -> None:
+        self.sep, self.order = family.sep, order
+        self.time = re.compile(family.time_source())
+        self.seconds, self.clock12 = family.seconds, family.clock12
+        self.dates: dict[str, _Triple | None] = {}
+        self.times: dict[str, _Triple | None] = {}
+
+    def ymd(self, text: str) -> _Triple | None:
+        value = self.dates.get(text, _MISSING)
+        if value is _MISSING:
+            value = self.dates[text] = _ymd(text, self.sep, self.order)
+        return value  # type: ignore[return-value]
+
+    def hms(self, text: str) -> _Triple | None:
+        value = self.times.get(text, _MISSING)
+        if value is _MISSING:
+            m = self.time.fullmatch(text)
+            value = self.times[text] = None if m is None else _hms(
+                m["h"], m["mi"], m["s"] if self.seconds else None,
+                m["ap"] if self.clock12 else None,
+            )
+        return value  # type: ignore[return-value]

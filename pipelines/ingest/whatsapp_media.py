@@ -8,6 +8,9 @@ Functions take text with invisible marks already removed.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import polars as pl
 
 # (message_type, body, media_kind, attachment_name, is_deleted, is_edited)
 BodyInfo = tuple[str, str, str | None, str | None, bool, bool]
@@ -135,6 +138,48 @@ def _maybe_special(body: str) -> bool:
         or first.endswith(")")
         or first[:4].casefold() in _SPECIAL_HEADS
         or first.rpartition(" ")[2].rstrip(".").casefold() in _SPECIAL_TAILS
+    )
+
+
+@cache
+def python_whitespace() -> str:
+    """The characters ``str.strip()`` removes (``str.isspace``; all of them are in the BMP)."""
+    return "".join(c for c in map(chr, range(0x10000)) if c.isspace())
+
+
+@cache
+def casefold_special() -> tuple[str, ...]:
+    """Characters whose ``casefold()`` differs from ``lower()`` (e.g. "ß", "ſ"; all in the BMP)."""
+    return tuple(c for c in map(chr, range(0x10000)) if c.casefold() != c.lower())
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a literal in a polars (Rust) regex: everything but letters and digits escaped."""
+    return "".join(c if c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
+
+
+@cache
+def _screens() -> tuple[str, str]:
+    space = "[" + _escaped(python_whitespace()) + "]*"
+    heads = "|".join(_escaped(h) for h in sorted(_SPECIAL_HEADS))
+    tails = "|".join(_escaped(t) for t in sorted(_SPECIAL_TAILS))
+    return f"^{space}(?i:{heads})", f"(?i:{tails})\\.*{space}(?:\\n|$)"
+
+
+def special_screen(body: pl.Expr) -> pl.Expr:
+    """Whole-column twin of ``_maybe_special``: True for every body that it flags (and a few more,
+    e.g. any ``)`` or ``ß``). Bodies left False are plain text and need no ``classify_message``.
+
+    Each test is a superset of its Python counterpart: ``<``, ``>`` and ``)`` anywhere; a head or
+    tail word matched case-insensitively (simple case folding); any character whose casefold
+    differs from its lowercase sends the body to Python, which decides exactly.
+    """
+    head, tail = _screens()
+    return (
+        body.str.contains_any(["<", ">", ")"])
+        | body.str.contains(head)
+        | body.str.contains(tail)
+        | body.str.contains_any(list(casefold_special()))
     )
 
 

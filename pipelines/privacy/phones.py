@@ -3,8 +3,11 @@
 Accepts numbers the way people type and dial them in Brazil: "+55 (11) 9 1234-5678",
 "(11) 91234-5678", "11912345678", trunk-prefixed "011912345678", country code without plus
 "5511912345678". Legacy 8-digit mobile numbers ("+55 85 8204-7737", still shown by WhatsApp for
-old accounts) get the ninth digit that every Brazilian mobile number has carried since 2016, so
-both spellings normalise to the same E.164 number and hence the same pseudonym.
+old accounts, and the Cloud API ``wa_id`` "558588887777" of +55 85 98888-7777) get the ninth
+digit that every Brazilian mobile number has carried since 2016, so every spelling normalises to
+the same E.164 number and hence the same pseudonym. Only area code + 8 digits starting with 6-9
+(mobile ranges) get it, also where the `phonenumbers` metadata still accepts the 8-digit form
+(old 7xxx-xxxx radio numbers); landlines (2-5) never do.
 """
 
 from __future__ import annotations
@@ -50,12 +53,12 @@ def parse_valid(raw: str, default_region: str = "BR") -> PhoneNumber | None:
         if alt is not None:
             candidates.append(alt)
     for candidate in candidates:
-        if phonenumbers.is_valid_number(candidate):
-            return candidate
-    for candidate in candidates:
         fixed = _with_ninth_digit(candidate)
         if fixed is not None:
             return fixed
+    for candidate in candidates:
+        if phonenumbers.is_valid_number(candidate):
+            return candidate
     return None
 
 

@@ -60,10 +60,16 @@ class CallBook:
         return f"PJSIP/{name}-{self.chan:08x}"
 
     def row(
-        self, employee: Employee, number: str, start: datetime, outbound: bool, flag: str = ""
+        self,
+        employee: Employee,
+        number: str,
+        start: datetime,
+        outbound: bool,
+        flag: str = "",
+        disposition: str | None = None,
     ) -> CallRow:
         rng = self.rng
-        disposition = rng.choices(DISPOSITIONS, DISPOSITION_WEIGHTS)[0]
+        disposition = disposition or rng.choices(DISPOSITIONS, DISPOSITION_WEIGHTS)[0]
         ring = {
             "ANSWERED": rng.randint(3, 25),
             "NO ANSWER": rng.randint(20, 45),
@@ -144,6 +150,29 @@ class CallBook:
             )
             for _ in range(count if targets else 0)
         ]
+
+
+    def late_inbound(
+        self, employees: list[Employee], first_day: date, days: int, count: int
+    ) -> list[CallRow]:
+        """Answered calls from clients in the last minutes before midnight: queued long enough
+        that the agent's leg starts the next day (the last day of the window gets none)."""
+        ids = {e.employee_id for e in employees}
+        pairs = [
+            (employee, client)
+            for client in self.clients
+            for employee in self.contacts.get(client.client_id, [])
+            if employee.employee_id in ids
+        ]
+        rows = []
+        for _ in range(count if pairs and days > 1 else 0):
+            employee, client = self.rng.choice(pairs)
+            day = first_day + timedelta(days=self.rng.randrange(days - 1))
+            start = datetime.combine(day, time(23, 57)) + timedelta(
+                seconds=self.rng.randrange(150)
+            )
+            rows.append(self.row(employee, client.phone_e164, start, False, "", "ANSWERED"))
+        return rows
 
 
 def number_calls(rng: Random, rows: list[CallRow]) -> list[CallRow]:

@@ -1,7 +1,8 @@
 """Synthetic demo data for a fictional Brazilian law firm (``vigia generate``).
 
 Writes ``<out>/landing/`` (reference CSVs, WhatsApp exports in every layout family, Cloud API
-webhook deliveries for employees on a WhatsApp Business number, Asterisk Master.csv) and
+webhook deliveries for employees on a WhatsApp Business number, call records of three phone
+systems: Asterisk cdr-csv, Asterisk cdr_custom and FreeSWITCH mod_cdr_csv) and
 ``<out>/ground_truth/`` (every identifier used, every seeded case with its file and line).
 Same arguments -> byte-identical files: every random draw comes from ``Random`` instances
 seeded from ``seed`` and a Faker seeded per instance.
@@ -19,11 +20,12 @@ from random import Random
 
 from faker import Faker
 
-from pipelines.synthetic.calls import CallBook, number_calls, write_master_csv
+from pipelines.synthetic.calls import CallBook, number_calls
 from pipelines.synthetic.cloud_api_writer import CloudRenderer, write_cloud_files
 from pipelines.synthetic.conversations import Chat, build_chat, load_phrases, session_count
 from pipelines.synthetic.conversations import session_start as draw_start
 from pipelines.synthetic.misconduct import employee_risks, plan_cases
+from pipelines.synthetic.pbx_files import MAIN, phone_systems, write_call_files
 from pipelines.synthetic.people import (
     TEAMS,
     Client,
@@ -222,8 +224,11 @@ def generate(
     book = CallBook(rng("calls"), contacts, people, ContactRules(consents, dnc))
     calls = book.draw(first_day, days)
     calls += book.prospecting(staff, dnc, first_day, days, max(1, round(len(calls) * 0.002)))
-    calls = write_master_csv(
-        landing / "calls" / "Master.csv", number_calls(rng("ids"), calls), torn_tail=True
+    systems = phone_systems(staff)
+    late = [e for e in staff if systems[e.extension] != MAIN]
+    calls += book.late_inbound(late, first_day, days, max(1, days // 30) * 2)
+    written, call_stats = write_call_files(
+        landing, rng("pbx"), number_calls(rng("ids"), calls), systems
     )
     write_reference(landing / "reference", staff, people, consents, dnc, rng("reference"))
 
@@ -235,8 +240,12 @@ def generate(
     )
     _write_csv(
         truth / "call_flags.csv",
-        ["line_number", "uniqueid", "flag"],
-        [[i, c.fields[16], c.flag] for i, c in enumerate(calls, start=1) if c.flag],
+        ["source_file", "line_number", "uniqueid", "linkedid", "flag"],
+        [
+            [w.source_file, w.line_number, w.uniqueid, w.linkedid, w.call.flag]
+            for w in sorted(written, key=lambda w: (w.source_file, w.line_number))
+            if w.call.flag
+        ],
     )
     _write_csv(
         truth / "people.csv",
@@ -268,7 +277,8 @@ def generate(
         "system_lines": stats["system_lines"],
         "export_lines": stats["lines"],
         "calls": len(calls),
-        "torn_cdr_lines": 1 if calls else 0,
+        "torn_cdr_lines": 1 if call_stats["call_files"].get("calls/Master.csv") else 0,
+        **call_stats,
         "calls_flagged": dict(sorted(Counter(c.flag for c in calls if c.flag).items())),
         "seeded_cases": {
             "positive": len({r[4] for r in truth_rows if r[3] == "positive"}),
