@@ -20,7 +20,10 @@ import dagster as dg
 import polars as pl
 
 from pipelines import lake
+from pipelines.conform.calls import rebuild_span
 from pipelines.ingest.bronze_loader import MANIFEST
+
+CALL_KIND = "asterisk_cdr"  # the manifest's source_kind of every call-record file
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -87,17 +90,28 @@ def event_date_span(
     base: str | None = None, skip_files: set[str] | None = None
 ) -> tuple[date, date] | None:
     """First and last event date in bronze, from the ingest manifest, leaving out the files
-    whose sha256 is in ``skip_files`` (those already built)."""
+    whose sha256 is in ``skip_files`` (those already built). Call records widen the span back
+    by the days a call's legs may spread over: a new leg after midnight changes the call of
+    the day before."""
     if not lake.table_exists(MANIFEST, base):
         return None
-    manifest = lake.scan_table(MANIFEST, base)
+    everything = lake.scan_table(MANIFEST, base)
+    manifest = everything
     if skip_files:
         manifest = manifest.filter(~pl.col("file_sha256").is_in(list(skip_files)))
     span = manifest.select(
-        pl.col("first_event_date").min(), pl.col("last_event_date").max()
+        pl.col("first_event_date").min(),
+        pl.col("last_event_date").max(),
+        (pl.col("source_kind") == CALL_KIND).any().alias("calls"),
     ).collect()
-    first, last = span.row(0)
-    return (first, last) if first and last else None
+    first, last, calls = span.row(0)
+    if not (first and last):
+        return None
+    if calls:
+        earliest = everything.select(pl.col("first_event_date").min()).collect().item()
+        widened = date.fromisoformat(rebuild_span(first.isoformat(), last.isoformat())[0])
+        first = max(widened, earliest)
+    return first, last
 
 
 def _clamp(first: date, last: date, partitions: dg.DailyPartitionsDefinition) -> tuple[str, str]:

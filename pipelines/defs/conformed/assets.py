@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from pipelines.conform.calls import SILVER_CALLS_SCHEMA, conform_calls
+from pipelines.conform.calls import SILVER_CALLS_SCHEMA, call_rows_for_dates, conform_calls
 from pipelines.conform.cloud_messages import conform_cloud_messages
 from pipelines.conform.messages import SILVER_MESSAGES_SCHEMA, conform_messages
 from pipelines.conform.participants import build_participants
@@ -51,10 +51,18 @@ def silver_messages(
 def silver_calls(
     context: dg.AssetExecutionContext, lakehouse: LakehouseResource, firm: FirmResource
 ) -> dg.MaterializeResult:
-    """Calls: UTC times, direction, pseudonymous employee and counterpart, disposition."""
+    """Calls: UTC times, direction, pseudonymous employee and counterpart, disposition. The legs
+    of a call crossing midnight are read from the neighbouring dates too; a call belongs to the
+    date it started."""
     first, last = date_span(context)
-    bronze = bronze_rows(lakehouse, "bronze.call_records", first, last)
-    silver = conform_calls(bronze, firm.directory(), firm.privacy(), firm.timezone)
+    bronze = (
+        call_rows_for_dates(lakehouse.scan("bronze.call_records"), first, last)
+        if lakehouse.exists("bronze.call_records")
+        else pl.DataFrame()
+    )
+    silver = conform_calls(
+        bronze, firm.directory(), firm.privacy(), firm.timezone, dates=(first, last)
+    )
     written = lakehouse.replace_dates(silver, "silver.calls", first, last)
     return dg.MaterializeResult(
         metadata={
