@@ -6,17 +6,23 @@ the first previous value being the file's sha256. Changing any byte of a stored 
 order of records, or removing one breaks the chain at that point; removing the last records is
 caught by comparing the count per file with the ingest manifest. Problems name table, file
 sha256 and position only, never record content.
+
+Records removed on purpose (retention, erasure) are accounted for by ``audit.erasure_log``: it
+holds, for each gap, the chain value the next kept record follows from (an *anchor*) and the
+count removed per file, so the chains and counts of what remains still verify, and any other
+removal still breaks them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from pipelines import lake
+from pipelines.governance.bronze_erasure import erased_records
 from pipelines.ingest.bronze_loader import CHAINED_TABLES, MANIFEST
 
 _COLUMNS = ("file_sha256", "raw", "record_sha256", "chain_sha256")
@@ -53,8 +59,17 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def verify_rows(table: str, rows: pl.DataFrame, order: Sequence[str]) -> list[ChainBreak]:
-    """First break of every file in ``rows`` (columns: file_sha256, ``order``, raw and hashes)."""
+def verify_rows(
+    table: str,
+    rows: pl.DataFrame,
+    order: Sequence[str],
+    anchors: Mapping[tuple, str] | None = None,
+) -> list[ChainBreak]:
+    """First break of every file in ``rows`` (columns: file_sha256, ``order``, raw and hashes).
+
+    ``anchors`` maps (table, file sha256, line, item) of a record that follows an erased gap to
+    the chain value before it (from ``audit.erasure_log``)."""
+    anchors = anchors or {}
     item = "item_index" if "item_index" in order else None
     ordered = rows.sort(["file_sha256", *order])
     columns = [*_COLUMNS, "line_number", *([item] if item else [])]
@@ -67,6 +82,7 @@ def verify_rows(table: str, rows: pl.DataFrame, order: Sequence[str]) -> list[Ch
             current, previous, broken = sha, sha, False
         if broken:
             continue
+        previous = anchors.get((table, sha, line, index), previous)
         problem = None
         if raw is None:
             problem = "raw record is missing"
@@ -86,26 +102,36 @@ def verify_rows(table: str, rows: pl.DataFrame, order: Sequence[str]) -> list[Ch
 
 
 def _missing_tail(
-    tables: Sequence[str], stored: pl.DataFrame, manifest: pl.DataFrame
+    tables: Sequence[str],
+    stored: pl.DataFrame,
+    manifest: pl.DataFrame,
+    erased: Mapping[str, int] | None = None,
 ) -> list[ChainBreak]:
-    """Files whose stored record count differs from the manifest's parsed_records."""
+    """Files whose stored record count, plus the records erased on purpose, differs from the
+    manifest's parsed_records."""
+    erased_frame = pl.DataFrame(
+        {"file_sha256": list((erased or {}).keys()), "erased": list((erased or {}).values())},
+        schema={"file_sha256": pl.Utf8, "erased": pl.Int64},
+    )
     joined = (
         manifest.join(stored, on="file_sha256", how="full", coalesce=True)
-        .with_columns(pl.col("stored", "parsed_records").fill_null(0))
-        .filter(pl.col("stored") != pl.col("parsed_records"))
+        .join(erased_frame, on="file_sha256", how="left")
+        .with_columns(pl.col("stored", "parsed_records", "erased").fill_null(0))
+        .filter(pl.col("stored") + pl.col("erased") != pl.col("parsed_records"))
         .sort("file_sha256")
     )
     name = " + ".join(tables)
     breaks = []
-    for sha, expected, found, last in joined.select(
-        "file_sha256", "parsed_records", "stored", "last_line"
+    for sha, expected, found, last, gone in joined.select(
+        "file_sha256", "parsed_records", "stored", "last_line", "erased"
     ).iter_rows():
         if expected == 0 and found:
             problem = f"{found} records of a file the ingest manifest does not list"
         else:
             after = f" after line {last}" if last is not None else ""
+            logged = f" ({gone} erased by retention or erasure, logged)" if gone else ""
             problem = (
-                f"holds {found} records but the ingest manifest recorded {expected}: "
+                f"holds {found} records{logged} but the ingest manifest recorded {expected}: "
                 f"records{after} were removed or added"
             )
         breaks.append(ChainBreak(name, sha, None, None, problem))
@@ -130,6 +156,7 @@ def verify_tables(
         raise ValueError(
             f"no hash chain in {', '.join(unknown)}; chained tables: {', '.join(CHAINED_TABLES)}"
         )
+    anchors, removed = erased_records(base)
     results: dict[str, TableVerification] = {}
     counts: dict[str, pl.DataFrame] = {}
     for table in wanted:
@@ -140,7 +167,7 @@ def verify_tables(
         rows = lake.scan_table(table, base).select(*_COLUMNS, *order).collect()
         results[table].files = rows["file_sha256"].n_unique()
         results[table].records = rows.height
-        results[table].breaks = verify_rows(table, rows, order)
+        results[table].breaks = verify_rows(table, rows, order, anchors)
         counts[table] = _counts(rows.lazy())
     if not lake.table_exists(MANIFEST, base):
         return list(results.values())
@@ -162,5 +189,9 @@ def verify_tables(
         )
         expected = manifest.filter(pl.col("source_kind") == kind).drop("source_kind")
         first = next(t for t in wanted if CHAINED_TABLES[t][0] == kind)
-        results[first].breaks.extend(_missing_tail(siblings, stored, expected))
+        erased: dict[str, int] = {}
+        for (table, sha), count in removed.items():
+            if table in siblings:
+                erased[sha] = erased.get(sha, 0) + count
+        results[first].breaks.extend(_missing_tail(siblings, stored, expected, erased))
     return list(results.values())
