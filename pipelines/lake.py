@@ -8,16 +8,19 @@ replace exactly the partitions they are given so that re-running a partition is 
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 from deltalake import DeltaTable
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from pipelines.settings import Settings
 
 LAYERS = ("bronze", "silver", "gold", "audit", "vault")
+APPEND_ATTEMPTS = 5
 _S3_ENV = (
     "AWS_ENDPOINT_URL",
     "AWS_REGION",
@@ -87,17 +90,29 @@ def read_table(
 def append(
     df: pl.DataFrame, name: str, *, partition_by: list[str] | None = None, base: str | None = None
 ) -> int:
-    """Append rows (bronze is append-only); creates the table, even empty. Returns rows written."""
+    """Append rows (bronze is append-only); creates the table, even empty. Returns rows written.
+
+    A commit that loses the race to other writers more often than deltalake's own retries allow
+    raises CommitFailedError with nothing committed; an append cannot conflict with anything,
+    so it is tried again (the data files of the failed attempt are left for vacuum).
+    """
     uri = table_uri(name, base)
     if df.is_empty() and table_exists(name, base):
         return 0
-    df.write_delta(
-        uri,
-        mode="append",
-        storage_options=storage_options(uri),
-        delta_write_options={"partition_by": partition_by} if partition_by else None,
-    )
-    return df.height
+    for attempt in range(1, APPEND_ATTEMPTS + 1):
+        try:
+            df.write_delta(
+                uri,
+                mode="append",
+                storage_options=storage_options(uri),
+                delta_write_options={"partition_by": partition_by} if partition_by else None,
+            )
+            return df.height
+        except CommitFailedError:
+            if attempt == APPEND_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    raise AssertionError("unreachable")
 
 
 def replace_where(

@@ -6,6 +6,7 @@ must hold the same tables with the same row counts, and the CLI must work on the
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -103,7 +104,7 @@ def test_verify_passes_on_s3_and_catches_a_changed_object(lakes, endpoint):
     files = lake.delta_table("bronze.whatsapp_messages", lakes["uri"]).file_uris()
     victim = files[0]
     key = victim.split(f"s3://{endpoint.bucket}/", 1)[1]
-    frame = pl.read_parquet(victim, storage_options=options)
+    frame = pl.read_parquet(victim, storage_options=options, hive_partitioning=False)
     tampered = frame.with_columns(
         pl.when(pl.int_range(pl.len()) == 0)
         .then(pl.col("raw") + " (edited)")
@@ -111,8 +112,10 @@ def test_verify_passes_on_s3_and_catches_a_changed_object(lakes, endpoint):
         .alias("raw")
     )
     original = endpoint.client().get_object(Bucket=endpoint.bucket, Key=key)["Body"].read()
+    buffer = io.BytesIO()
+    tampered.write_parquet(buffer)
     try:
-        tampered.write_parquet(victim, storage_options=options)
+        endpoint.client().put_object(Bucket=endpoint.bucket, Key=key, Body=buffer.getvalue())
         broken = _vigia(["verify", "--table", "bronze.whatsapp_messages"], lakes["env"])
         assert broken.returncode != 0
         assert "record changed" in broken.stdout + broken.stderr
