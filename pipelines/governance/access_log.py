@@ -4,6 +4,9 @@ Append-only. Written by `vigia reidentify`, `vigia vault rotate-key` and the das
 page views, filters that reveal message text, exports, alert reviews, re-identification), all
 with the same columns. Rows carry pseudonyms, never identities; `reason` is what the person
 typed; `what` is compact JSON naming the table, the filters and the pseudonyms shown.
+
+Rows are hash-chained in append order (``sequence``, ``record_sha256``, ``chain_sha256``; see
+``pipelines.governance.access_chain``) and checked by `vigia verify`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ from datetime import UTC, datetime
 import polars as pl
 
 from pipelines import lake
+from pipelines.governance.access_chain import (
+    CHAIN_SCHEMA,
+    AccessLogBreak,
+    AccessLogVerification,
+    Anchors,
+    chain_rows,
+    verify_chain,
+)
 
 ACCESS_LOG_TABLE = "audit.access_log"
 ACCESS_LOG_SCHEMA = {
@@ -37,6 +48,8 @@ ACCESS_LOG_SCHEMA = {
     "host": pl.Utf8,  # workstation host name, or client address
     "client": pl.Utf8,  # "vigia-cli (os user …)" or a browser user agent
 }
+# the stored table: the event columns, then the hash chain
+STORED_SCHEMA = {**ACCESS_LOG_SCHEMA, **CHAIN_SCHEMA}
 GRANTED, DENIED, ERROR = "granted", "denied", "error"
 # dashboards actions (the CLI writes reidentify and rotate_vault_key)
 LOGIN, LOGOUT, PAGE_VIEW = "login", "logout", "page_view"
@@ -90,13 +103,52 @@ def describe(
     return json.dumps(body, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _last_link(base: str | None) -> tuple[int, str | None]:
+    """Sequence and chain of the last stored row ((0, None) for an empty or new log)."""
+    if not lake.table_exists(ACCESS_LOG_TABLE, base):
+        return 0, None
+    last = (
+        lake.scan_table(ACCESS_LOG_TABLE, base)
+        .select("sequence", "chain_sha256")
+        .sort("sequence", descending=True, nulls_last=True)
+        .head(1)
+        .collect()
+    )
+    return (0, None) if last.is_empty() else (int(last["sequence"][0]), last["chain_sha256"][0])
+
+
 def append_events(events: Sequence[AccessEvent], base: str | None = None) -> int:
-    """Append events to audit.access_log (created on first use). Returns rows written."""
+    """Append events to audit.access_log (created on first use), chained after the last stored
+    row. Returns rows written. Two processes appending at the same instant may chain from the
+    same row; `vigia verify` reports that as a duplicated sequence (no lock is taken)."""
     frame = pl.DataFrame(
         {name: [getattr(e, name) for e in events] for name in ACCESS_LOG_SCHEMA},
         schema=ACCESS_LOG_SCHEMA,
     )
-    return lake.append(frame, ACCESS_LOG_TABLE, base=base)
+    if frame.is_empty() and lake.table_exists(ACCESS_LOG_TABLE, base):
+        return 0
+    sequence, chain = _last_link(base)
+    chained = chain_rows(frame, list(ACCESS_LOG_SCHEMA), sequence, chain)
+    return lake.append(chained.select(list(STORED_SCHEMA)), ACCESS_LOG_TABLE, base=base)
+
+
+def verify_access_log(
+    base: str | None = None, anchors: Anchors | None = None
+) -> AccessLogVerification:
+    """Recompute the chain of audit.access_log; breaks name sequences only (no row content)."""
+    result = AccessLogVerification(ACCESS_LOG_TABLE)
+    if not lake.table_exists(ACCESS_LOG_TABLE, base):
+        return result
+    rows = lake.read_table(ACCESS_LOG_TABLE, base)
+    absent = [c for c in STORED_SCHEMA if c not in rows.columns]
+    result.rows = rows.height
+    if absent:
+        result.breaks = [
+            AccessLogBreak(None, f"columns {', '.join(absent)} are missing: no hash chain")
+        ]
+    elif rows.height:
+        result.breaks = verify_chain(rows, list(ACCESS_LOG_SCHEMA), anchors)
+    return result
 
 
 def read_access_log(
@@ -120,4 +172,4 @@ def read_access_log(
         scan = scan.filter(pl.col("user").is_in(list(users)))
     if actions:
         scan = scan.filter(pl.col("action").is_in(list(actions)))
-    return scan.collect().sort("at")
+    return scan.select(list(ACCESS_LOG_SCHEMA)).collect().sort("at")
