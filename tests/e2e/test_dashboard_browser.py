@@ -178,14 +178,26 @@ def log_in(browser, url: str, user: str):
     page.get_by_role("textbox", name="Password").fill(PASSWORDS[user])
     page.get_by_role("button", name="Login").click()
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    settle(page)
     return page
 
 
 def open_page(page, title: str) -> None:
+    """Click the page's link; a click that lands while a rerun is still starting can be dropped
+    by the browser session, so it is repeated (at most three times) until the page shows."""
     from playwright.sync_api import expect
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=title)
+    heading = page.get_by_role("heading", name=title, level=1).first
+    for attempt in range(3):
+        link.click()
+        try:
+            expect(heading).to_be_visible(timeout=UI_TIMEOUT_MS // 3)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            settle(page)
     settle(page)
 
 
