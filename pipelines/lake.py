@@ -79,6 +79,17 @@ def scan_table(name: str, base: str | None = None) -> pl.LazyFrame:
     return pl.scan_delta(uri, storage_options=storage_options(uri))
 
 
+def read_version(name: str, version: int, base: str | None = None) -> pl.DataFrame | None:
+    """The whole table as of Delta ``version``; None when that version is gone (vacuumed) or
+    the table does not exist (sensors comparing two versions decide what that means)."""
+    try:
+        table = delta_table(name, base)
+        table.load_as_version(version)
+        return pl.read_delta(table)
+    except Exception:  # noqa: BLE001 - deltalake raises several kinds for a missing version
+        return None
+
+
 def read_table(
     name: str, base: str | None = None, columns: list[str] | None = None
 ) -> pl.DataFrame:

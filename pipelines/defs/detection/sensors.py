@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 
 import dagster as dg
-import polars as pl
 
 from pipelines import lake
 from pipelines.defs.resources import FirmResource, LakehouseResource, NotifierResource
@@ -39,15 +38,6 @@ def _cursor(raw: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _version(lakehouse: LakehouseResource, version: int) -> pl.DataFrame | None:
-    try:
-        table = lake.delta_table(ALERTS, lakehouse.uri)
-        table.load_as_version(version)
-        return pl.read_delta(table)
-    except Exception:  # vacuumed or never existed: the caller decides
-        return None
-
-
 @dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def alert_notifications(
     context: dg.SensorEvaluationContext,
@@ -65,7 +55,7 @@ def alert_notifications(
         return dg.SkipReason(f"{ALERTS} unchanged (version {version})")
     previous = None
     if cursor.get("version") is not None:
-        previous = _version(lakehouse, int(cursor["version"]))
+        previous = lake.read_version(ALERTS, int(cursor["version"]), lakehouse.uri)
         if previous is None:
             context.log.warning(
                 f"{ALERTS} version {cursor['version']} is no longer readable (vacuumed?): "

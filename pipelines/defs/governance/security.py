@@ -76,15 +76,6 @@ def _policy(context: dg.AssetExecutionContext) -> AccessPolicy | None:
         return None
 
 
-def _version(lakehouse: LakehouseResource, version: int) -> pl.DataFrame | None:
-    try:
-        table = lake.delta_table(SECURITY_ALERTS, lakehouse.uri)
-        table.load_as_version(version)
-        return pl.read_delta(table)
-    except Exception:  # vacuumed or never existed: the caller decides
-        return None
-
-
 @dg.sensor(minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
 def security_alert_notifications(
     context: dg.SensorEvaluationContext,
@@ -104,7 +95,7 @@ def security_alert_notifications(
         return dg.SkipReason(f"{SECURITY_ALERTS} unchanged (version {version})")
     previous = None
     if cursor.get("version") is not None:
-        previous = _version(lakehouse, int(cursor["version"]))
+        previous = lake.read_version(SECURITY_ALERTS, int(cursor["version"]), lakehouse.uri)
         if previous is None:
             context.log.warning(
                 f"{SECURITY_ALERTS} version {cursor['version']} is no longer readable: alerts "
