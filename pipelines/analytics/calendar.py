@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import holidays
-import yaml
+
+from pipelines.config_files import read_config_file
 
 DEFAULT_CALENDAR_FILE = Path(__file__).resolve().parents[2] / "config" / "calendar.yaml"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,17 +67,9 @@ def load_calendar(
 ) -> BusinessCalendar:
     """Read and validate the calendar file (VIGIA_CALENDAR_FILE, else config/calendar.yaml)."""
     path = path or calendar_path(env)
-    if not path.is_file():
-        raise CalendarError(
-            f"calendar file {path} not found: create it from config/calendar.yaml "
-            "or point VIGIA_CALENDAR_FILE at one"
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}:" if mark else ""
-        raise CalendarError(f"{path}:{line} not valid YAML: fix the syntax") from None
+    data = read_config_file(
+        path, CalendarError, "calendar file", DEFAULT_CALENDAR_FILE, "VIGIA_CALENDAR_FILE"
+    )
     return parse_calendar(path, data)
 
 

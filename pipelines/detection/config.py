@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pipelines.config_files import read_config_file
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "config" / "detection.yaml"
 SEVERITIES = ("low", "medium", "high")
@@ -135,17 +135,9 @@ def load_detection_config(
 ) -> DetectionConfig:
     """Read and validate the detection settings (default: config/detection.yaml)."""
     path = path or config_path(env)
-    if not path.is_file():
-        raise DetectionConfigError(
-            f"detection settings {path} not found: restore config/detection.yaml or set "
-            "VIGIA_DETECTION_FILE"
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}:" if mark else ""
-        raise DetectionConfigError(f"{path}:{line} not valid YAML") from None
+    data = read_config_file(
+        path, DetectionConfigError, "detection settings", DEFAULT_FILE, "VIGIA_DETECTION_FILE"
+    )
     return parse_detection_config(data, path)
 
 

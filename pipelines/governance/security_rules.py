@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pipelines.config_files import read_config_file
 from pipelines.governance.access_log import (
     DENIED,
     ERROR,
@@ -96,17 +95,9 @@ def load_security_rules(
     path: Path | None = None, env: Mapping[str, str] = os.environ
 ) -> SecurityConfig:
     path = path or rules_path(env)
-    if not path.is_file():
-        raise SecurityRulesError(
-            f"security rules file {path} not found: create it from config/security_rules.yaml "
-            "or point VIGIA_SECURITY_RULES_FILE at one"
-        )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}:" if mark else ""
-        raise SecurityRulesError(f"{path}:{line} not valid YAML: fix the syntax") from None
+    data = read_config_file(
+        path, SecurityRulesError, "security rules file", DEFAULT_FILE, "VIGIA_SECURITY_RULES_FILE"
+    )
     return parse_security_rules(path, data)
 
 
